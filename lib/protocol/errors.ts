@@ -1,0 +1,56 @@
+// One registry of error codes for the HTTP API and the sync socket.
+// Tests assert codes, never message strings. 44xx close codes mirror HTTP statuses.
+
+export const ERRORS = {
+  'request.malformed_json': { status: 400, close: 4400, retry: false, message: 'The request body is not valid JSON.' },
+  'request.invalid': { status: 400, close: 4400, retry: false, message: 'The request does not match the expected shape.' },
+  'request.too_large': { status: 413, close: 4413, retry: false, message: 'The request is too large.' },
+  'request.unsupported_media_type': { status: 415, close: 4400, retry: false, message: 'Send JSON with Content-Type: application/json.' },
+  'route.not_found': { status: 404, close: 4404, retry: false, message: 'No such route.' },
+  'route.method_not_allowed': { status: 405, close: 4405, retry: false, message: 'That method is not allowed here.' },
+  'auth.required': { status: 401, close: 4401, retry: false, message: 'Sign in first.' },
+  'auth.invalid_credentials': { status: 401, close: 4401, retry: false, message: 'That handle and key do not match an account.' },
+  'auth.session_expired': { status: 401, close: 4401, retry: false, message: 'Your session has ended. Sign in again.' },
+  'auth.session_revoked': { status: 401, close: 4401, retry: false, message: 'Your session has ended. Sign in again.' },
+  'auth.ticket_invalid': { status: 401, close: 4401, retry: true, message: 'The connection ticket is unknown, used or expired.' },
+  'auth.rate_limited': { status: 429, close: 4429, retry: true, message: 'Too many attempts. Wait a moment and try again.' },
+  'account.handle_taken': { status: 409, close: 4409, retry: false, message: 'That handle is taken.' },
+  'account.not_found': { status: 404, close: 4404, retry: false, message: 'No such account.' },
+  'session.not_found': { status: 404, close: 4404, retry: false, message: 'No such session.' },
+  'socket.origin_forbidden': { status: 403, close: 4403, retry: false, message: 'This origin may not open a sync socket.' },
+  'socket.bad_frame': { status: 400, close: 4400, retry: false, message: 'The frame could not be decoded.' },
+  'socket.frame_too_large': { status: 413, close: 4413, retry: false, message: 'The frame is too large.' },
+  'socket.rate_limited': { status: 429, close: 4429, retry: true, message: 'Too many frames. Slow down.' },
+  'socket.signed_out': { status: 401, close: 4401, retry: false, message: 'The session behind this socket ended.' },
+  'server.shutting_down': { status: 503, close: 1012, retry: true, message: 'The server is restarting.' },
+  internal: { status: 500, close: 1011, retry: true, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; close: number; retry: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The JSON body of every /api error: `{ error: { code, message } }`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+export function errorBody(code: ErrorCode, message: string = ERRORS[code].message): ErrorBody {
+  return { error: { code, message } };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+/** Expected failures are values, not exceptions. */
+export type Result<T, C extends string = ErrorCode> = { ok: true; value: T } | { ok: false; code: C };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const fail = <C extends string>(code: C): { ok: false; code: C } => ({ ok: false, code });
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
+
+export function unreachable(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}

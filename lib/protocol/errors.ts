@@ -24,6 +24,31 @@ export const ERRORS = {
   'socket.signed_out': { status: 401, close: 4401, retry: false, message: 'The session behind this socket ended.' },
   'server.shutting_down': { status: 503, close: 1012, retry: true, message: 'The server is restarting.' },
   internal: { status: 500, close: 1011, retry: true, message: 'Something went wrong on our side.' },
+  'request.headers_too_large': { status: 431, close: 4413, retry: false, message: 'The request line or headers are too large.' },
+  'request.timeout': { status: 408, close: 4408, retry: true, message: 'The request took too long to arrive.' },
+  // Envelopes (lib/protocol/envelope): one signed, encrypted entry of an outer document.
+  'envelope.truncated': { status: 400, close: 4400, retry: false, message: 'The envelope ends early.' },
+  'envelope.too_large': { status: 413, close: 4413, retry: false, message: 'The envelope is too large.' },
+  'envelope.bad_version': { status: 400, close: 4400, retry: false, message: 'Unknown envelope version.' },
+  'envelope.bad_kind': { status: 400, close: 4400, retry: false, message: 'Unknown envelope entry kind.' },
+  'envelope.malformed': { status: 400, close: 4400, retry: false, message: 'The envelope is malformed.' },
+  'envelope.trailing_bytes': { status: 400, close: 4400, retry: false, message: 'The envelope has bytes after its signature.' },
+  'envelope.bad_signature': { status: 403, close: 4403, retry: false, message: 'The envelope signature does not verify.' },
+  'envelope.wrong_doc': { status: 400, close: 4400, retry: false, message: 'The envelope was made for another document id.' },
+  'envelope.wrong_author': { status: 403, close: 4403, retry: false, message: 'The envelope is signed by someone else.' },
+  'envelope.unknown_epoch': { status: 409, close: 4409, retry: true, message: 'The envelope uses a key epoch that is not current or not known.' },
+  'envelope.decrypt_failed': { status: 400, close: 4400, retry: false, message: 'The envelope could not be decrypted.' },
+  'envelope.inner_malformed': { status: 400, close: 4400, retry: false, message: 'The decrypted envelope content is malformed.' },
+  // Key envelopes (lib/protocol/key-envelope): an epoch key boxed to one member and signed by the sender.
+  'key_envelope.truncated': { status: 400, close: 4400, retry: false, message: 'The key envelope ends early.' },
+  'key_envelope.bad_version': { status: 400, close: 4400, retry: false, message: 'Unknown key envelope version.' },
+  'key_envelope.trailing_bytes': { status: 400, close: 4400, retry: false, message: 'The key envelope has bytes after its signature.' },
+  'key_envelope.bad_signature': { status: 403, close: 4403, retry: false, message: 'The key envelope signature does not verify.' },
+  'key_envelope.wrong_doc': { status: 400, close: 4400, retry: false, message: 'The key envelope was made for another document id.' },
+  'key_envelope.wrong_epoch': { status: 400, close: 4400, retry: false, message: 'The key envelope is for another epoch.' },
+  'key_envelope.wrong_recipient': { status: 400, close: 4400, retry: false, message: 'The key envelope is addressed to someone else.' },
+  'key_envelope.wrong_sender': { status: 403, close: 4403, retry: false, message: 'The key envelope is signed by someone else.' },
+  'key_envelope.decrypt_failed': { status: 400, close: 4400, retry: false, message: 'The key envelope could not be opened.' },
 } as const satisfies Record<string, { status: number; close: number; retry: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

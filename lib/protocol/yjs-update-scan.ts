@@ -300,8 +300,18 @@ export const OUTER_UPDATE_LIMITS: ScanLimits = {
   allowed: new Set<ContentKind>(['binary', 'deleted']),
 };
 
+export interface StructRange {
+  client: number;
+  clock: number;
+  length: number;
+  /** The envelope bytes when the struct is a live binary entry. */
+  entry: Uint8Array | null;
+  /** A Skip struct: a gap, never new content. */
+  skip: boolean;
+}
+
 export type OuterCheck =
-  | { ok: true; entries: Array<{ client: number; clock: number; bytes: Uint8Array }>; deletes: ScannedUpdate['deletes'] }
+  | { ok: true; structs: StructRange[]; deletes: ScannedUpdate['deletes'] }
   | { ok: false; code: ScanError | 'update.outside_entries' };
 
 /**
@@ -311,11 +321,14 @@ export type OuterCheck =
 export function checkOuterUpdate(bytes: Uint8Array, limits: ScanLimits = OUTER_UPDATE_LIMITS): OuterCheck {
   const scanned = scanUpdate(bytes, limits);
   if (!scanned.ok) return scanned;
-  const entries: Array<{ client: number; clock: number; bytes: Uint8Array }> = [];
+  const structs: StructRange[] = [];
   for (const item of scanned.value.items) {
     if (item.parentIsItem || item.parentSub !== null) return { ok: false, code: 'update.outside_entries' };
     if (!item.hasOrigin && item.parentKey !== OUTER_ENTRIES) return { ok: false, code: 'update.outside_entries' };
-    if (item.binary) entries.push({ client: item.client, clock: item.clock, bytes: item.binary });
+    structs.push({ client: item.client, clock: item.clock, length: item.length, entry: item.binary, skip: false });
   }
-  return { ok: true, entries, deletes: scanned.value.deletes };
+  for (const p of scanned.value.placeholders) structs.push({ client: p.client, clock: p.clock, length: p.length, entry: null, skip: p.skip });
+  // Per client in clock order, so a reader can check continuity in one pass.
+  structs.sort((a, b) => a.client - b.client || a.clock - b.clock);
+  return { ok: true, structs, deletes: scanned.value.deletes };
 }

@@ -114,12 +114,12 @@ describe('checkOuterUpdate', () => {
     entries.push([new Uint8Array([1, 2, 3])]);
     entries.push([new Uint8Array([4, 5])]);
     const first = checkOuterUpdate(Y.encodeStateAsUpdate(doc));
-    expect(first.ok && first.entries.map((e) => [...e.bytes])).toEqual([[1, 2, 3], [4, 5]]);
+    expect(first.ok && first.structs.map((e) => [...(e.entry ?? [])])).toEqual([[1, 2, 3], [4, 5]]);
     const before = Y.encodeStateVector(doc);
     entries.delete(0, 1);
     const deletion = checkOuterUpdate(Y.encodeStateAsUpdate(doc, before));
     expect(deletion.ok && deletion.deletes.length).toBe(1);
-    expect(deletion.ok && deletion.entries.length).toBe(0);
+    expect(deletion.ok && deletion.structs.length).toBe(0);
   });
 
   it('refuses an update that writes to another root type', () => {

@@ -1,0 +1,227 @@
+// Conversations: create, list, add and remove members, leave, rotate the epoch key.
+// The server routes and enforces membership; keys arrive already boxed to each member, records already signed.
+import {
+  AddMembersRequest,
+  CreateConversationRequest,
+  DocId,
+  MAX_GROUP_MEMBERS,
+  RemoveMemberRequest,
+  RotateRequest,
+  type ConversationView,
+  type KeyEnvelopeUpload,
+} from '../../lib/protocol/api-docs';
+import { fromBase64url, toBase64url } from '../../lib/protocol/base64url';
+import type { Auth } from '../auth/authenticate';
+import { parse } from '../http/parse';
+import type { ApiDeps } from './deps';
+import { refuse, reply, sessionRoute, type ApiReply } from './route';
+
+const CONVERSATION_KINDS = ['direct', 'group'];
+
+const bytes = (text: string): Uint8Array => {
+  const decoded = fromBase64url(text);
+  // The schemas checked every base64url value already; a failure here is a bug.
+  if (decoded === null) throw new Error('base64url value passed validation but does not decode');
+  return decoded;
+};
+
+/** Envelopes must name exactly the expected recipients, each once. */
+function coversExactly(envelopes: KeyEnvelopeUpload[], recipients: string[]): boolean {
+  const named = new Set(envelopes.map((e) => e.recipientId));
+  return named.size === envelopes.length && named.size === recipients.length && recipients.every((r) => named.has(r));
+}
+
+export function conversationView(deps: ApiDeps, docId: string, viewerId: string): ConversationView | undefined {
+  const { documents } = deps.repos;
+  const doc = documents.find(docId);
+  if (!doc || !CONVERSATION_KINDS.includes(doc.kind)) return undefined;
+  return {
+    id: doc.id,
+    kind: doc.kind as 'direct' | 'group',
+    createdBy: doc.createdBy,
+    createdAt: doc.createdAt,
+    epoch: doc.epoch,
+    rotationNeeded: doc.rotationNeeded,
+    seq: doc.seq,
+    updatedAt: doc.updatedAt,
+    members: documents.members(docId).map((m) => ({
+      accountId: m.accountId,
+      handle: m.handle,
+      displayName: m.displayName,
+      signingPublicKey: m.signingPublicKey ? toBase64url(m.signingPublicKey) : null,
+      boxPublicKey: m.boxPublicKey ? toBase64url(m.boxPublicKey) : null,
+      joinedEpoch: m.joinedEpoch,
+    })),
+    keyEnvelopes: documents
+      .keyEnvelopesFor(docId, viewerId)
+      .map((e) => ({ epoch: e.epoch, senderId: e.senderId, envelope: toBase64url(e.envelope) })),
+  };
+}
+
+/** Loads a conversation the caller belongs to; a non-member learns nothing, not even that it exists. */
+function memberOf(deps: ApiDeps, rawId: string | undefined, auth: Auth): { ok: true; docId: string } | { ok: false; reply: ApiReply } {
+  const id = parse(DocId, rawId);
+  if (!id.ok) return { ok: false, reply: refuse('doc.not_found') };
+  const doc = deps.repos.documents.find(id.value);
+  if (!doc || !CONVERSATION_KINDS.includes(doc.kind) || !deps.repos.documents.isMember(id.value, auth.account.id)) {
+    return { ok: false, reply: refuse('doc.not_found') };
+  }
+  return { ok: true, docId: id.value };
+}
+
+export function conversationsRoutes(deps: ApiDeps) {
+  const { documents, accounts } = deps.repos;
+  const notifyMembership = (docId: string, accountIds: Iterable<string>) => {
+    for (const accountId of accountIds) deps.events.membershipChanged(accountId, docId);
+  };
+
+  return [
+    sessionRoute({
+      method: 'GET',
+      pattern: '/api/conversations',
+      body: null,
+      handle: (_req, auth) => {
+        const conversations = documents
+          .listFor(auth.account.id, CONVERSATION_KINDS)
+          .map((doc) => conversationView(deps, doc.id, auth.account.id))
+          .filter((c): c is ConversationView => c !== undefined);
+        return reply(200, { conversations });
+      },
+    }),
+
+    sessionRoute({
+      method: 'GET',
+      pattern: '/api/conversations/:id',
+      body: null,
+      handle: ({ params }, auth) => {
+        const member = memberOf(deps, params.id, auth);
+        if (!member.ok) return member.reply;
+        return reply(200, conversationView(deps, member.docId, auth.account.id));
+      },
+    }),
+
+    sessionRoute({
+      method: 'POST',
+      pattern: '/api/conversations',
+      body: CreateConversationRequest,
+      handle: ({ body }, auth) => {
+        const me = auth.account.id;
+        const others = [...new Set(body.memberIds)].filter((id) => id !== me);
+        if (others.length !== body.memberIds.length) return refuse('request.invalid');
+        if (body.kind === 'direct' && others.length !== 1) return refuse('request.invalid');
+        if (others.some((id) => accounts.findById(id) === undefined)) return refuse('account.not_found');
+        const members = [me, ...others];
+        if (!coversExactly(body.keyEnvelopes, members)) return refuse('doc.key_envelopes_mismatch');
+        const now = deps.clock.now();
+        const created = deps.repos.transaction(() =>
+          documents.create(
+            { id: body.id, kind: body.kind, createdBy: me, now },
+            members,
+            body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })),
+          ),
+        );
+        if (!created) return refuse('doc.exists');
+        notifyMembership(body.id, members);
+        return reply(201, conversationView(deps, body.id, me));
+      },
+    }),
+
+    sessionRoute({
+      method: 'POST',
+      pattern: '/api/conversations/:id/members',
+      body: AddMembersRequest,
+      handle: ({ params, body }, auth) => {
+        const member = memberOf(deps, params.id, auth);
+        if (!member.ok) return member.reply;
+        const { docId } = member;
+        const doc = documents.find(docId)!;
+        if (doc.kind !== 'group') return refuse('doc.not_a_group');
+        const current = new Set(documents.memberIds(docId));
+        const added = [...new Set(body.memberIds)];
+        if (added.length !== body.memberIds.length || added.some((id) => current.has(id))) return refuse('request.invalid');
+        if (added.some((id) => accounts.findById(id) === undefined)) return refuse('account.not_found');
+        if (current.size + added.length > MAX_GROUP_MEMBERS) return refuse('doc.too_many_members');
+        if (!coversExactly(body.keyEnvelopes, added)) return refuse('doc.key_envelopes_mismatch');
+        const now = deps.clock.now();
+        deps.repos.transaction(() => {
+          documents.addMembers(docId, added, auth.account.id, doc.epoch, now);
+          documents.putKeyEnvelopes(docId, doc.epoch, auth.account.id, body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.touch(docId, now);
+        });
+        notifyMembership(docId, [...current, ...added]);
+        return reply(200, conversationView(deps, docId, auth.account.id));
+      },
+    }),
+
+    sessionRoute({
+      method: 'POST',
+      pattern: '/api/conversations/:id/remove',
+      body: RemoveMemberRequest,
+      handle: ({ params, body }, auth) => {
+        const member = memberOf(deps, params.id, auth);
+        if (!member.ok) return member.reply;
+        const { docId } = member;
+        const doc = documents.find(docId)!;
+        if (doc.kind !== 'group') return refuse('doc.not_a_group');
+        if (body.accountId === auth.account.id) return refuse('request.invalid');
+        const current = documents.memberIds(docId);
+        if (!current.includes(body.accountId)) return refuse('doc.not_found');
+        const remaining = current.filter((id) => id !== body.accountId);
+        if (body.rotation.epoch !== doc.epoch + 1) return refuse('doc.wrong_epoch');
+        if (!coversExactly(body.rotation.keyEnvelopes, remaining)) return refuse('doc.key_envelopes_mismatch');
+        const now = deps.clock.now();
+        deps.repos.transaction(() => {
+          documents.removeMember(docId, body.accountId);
+          documents.putKeyEnvelopes(docId, body.rotation.epoch, auth.account.id, body.rotation.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.setEpoch(docId, body.rotation.epoch, false, now);
+        });
+        // The removed member's open sockets on this document end now; it reads nothing written after.
+        deps.sync.evict(body.accountId, docId, 4403, 'doc.not_member');
+        notifyMembership(docId, current);
+        return reply(200, conversationView(deps, docId, auth.account.id));
+      },
+    }),
+
+    sessionRoute({
+      method: 'POST',
+      pattern: '/api/conversations/:id/leave',
+      body: null,
+      handle: ({ params }, auth) => {
+        const member = memberOf(deps, params.id, auth);
+        if (!member.ok) return member.reply;
+        const { docId } = member;
+        const current = documents.memberIds(docId);
+        const now = deps.clock.now();
+        deps.repos.transaction(() => {
+          documents.removeMember(docId, auth.account.id);
+          documents.markRotationNeeded(docId, now);
+        });
+        deps.sync.evict(auth.account.id, docId, 4403, 'doc.not_member');
+        notifyMembership(docId, current);
+        return reply(200, { ok: true });
+      },
+    }),
+
+    sessionRoute({
+      method: 'POST',
+      pattern: '/api/conversations/:id/epochs',
+      body: RotateRequest,
+      handle: ({ params, body }, auth) => {
+        const member = memberOf(deps, params.id, auth);
+        if (!member.ok) return member.reply;
+        const { docId } = member;
+        const doc = documents.find(docId)!;
+        if (body.epoch !== doc.epoch + 1) return refuse('doc.wrong_epoch');
+        const current = documents.memberIds(docId);
+        if (!coversExactly(body.keyEnvelopes, current)) return refuse('doc.key_envelopes_mismatch');
+        const now = deps.clock.now();
+        deps.repos.transaction(() => {
+          documents.putKeyEnvelopes(docId, body.epoch, auth.account.id, body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.setEpoch(docId, body.epoch, false, now);
+        });
+        notifyMembership(docId, current);
+        return reply(200, conversationView(deps, docId, auth.account.id));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,20 @@
+// The repository layer handlers use: no SQL outside sync-server/db.
+import { createAccountsRepo } from './accounts-repo';
+import { createDocumentsRepo } from './documents-repo';
+import type { Database } from './open';
+import { createSecretsRepo } from './secrets-repo';
+import { createSessionsRepo } from './sessions-repo';
+import { createTicketsRepo } from './tickets-repo';
+
+export function createRepos(db: Database) {
+  return {
+    accounts: createAccountsRepo(db.orm),
+    sessions: createSessionsRepo(db.orm),
+    tickets: createTicketsRepo(db.orm),
+    secrets: createSecretsRepo(db.orm),
+    documents: createDocumentsRepo(db.orm),
+    transaction: db.transaction,
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;

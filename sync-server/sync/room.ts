@@ -1,0 +1,92 @@
+// One open document: the sockets on it and what is needed to answer sync without a Y.Doc.
+// A room exists only while a socket has it open; closing the last socket frees everything.
+import * as Y from 'yjs';
+import { scanUpdate, type ContentKind } from '../../lib/protocol/yjs-update-scan';
+import type { DocStore } from './doc-store';
+import { RangeSet } from './range-set';
+import type { RoomView } from './validate-update';
+
+export interface SyncPeer {
+  readonly accountId: string;
+  send(frame: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** Stored updates are our own, already validated: generous limits, still bounded. */
+const STORED_LIMITS = {
+  maxBytes: 512 * 1024 * 1024,
+  maxStructs: 50_000_000,
+  maxLength: Number.MAX_SAFE_INTEGER,
+  maxDepth: 0,
+  allowed: new Set<ContentKind>(['binary', 'deleted']),
+};
+
+/** Merge the stored rows of a document into one once there are this many. */
+const MERGE_ROWS_AT = 256;
+
+export class Room implements RoomView {
+  readonly peers = new Set<SyncPeer>();
+  readonly stateVector = new Map<number, number>();
+  /** State vector of what is durably committed: what `stored` frames report. */
+  readonly committedVector = new Map<number, number>();
+  readonly pendingSignatures = new Set<string>();
+  readonly pendingClients = new Map<number, string>();
+  readonly deleted = new RangeSet();
+  /** Awareness client id -> its last state (relayed, never stored; encrypted by the clients). */
+  readonly awareness = new Map<number, { peer: SyncPeer; clock: number; state: string }>();
+  /** Awareness client id -> the peer that first used it, for as long as that peer is here. */
+  readonly awarenessOwners = new Map<number, SyncPeer>();
+  #updates: Uint8Array[];
+
+  constructor(
+    readonly docId: string,
+    private readonly store: DocStore,
+  ) {
+    this.#updates = store.loadUpdates(docId);
+    if (this.#updates.length > 0) {
+      const merged = this.#merged();
+      const scanned = scanUpdate(merged, STORED_LIMITS);
+      if (!scanned.ok) throw new Error(`stored updates of a document do not scan: ${scanned.code}`);
+      for (const item of [...scanned.value.items, ...scanned.value.placeholders]) {
+        const end = item.clock + item.length;
+        if (end > (this.stateVector.get(item.client) ?? 0)) this.stateVector.set(item.client, end);
+        if (!('kind' in item) || item.kind === 'deleted') this.deleted.add(item.client, item.clock, item.length);
+      }
+      for (const d of scanned.value.deletes) this.deleted.add(d.client, d.clock, d.length);
+      for (const [client, clock] of this.stateVector) this.committedVector.set(client, clock);
+    }
+  }
+
+  /** Everything stored, as one update; collapses the in-memory list so the next call is cheap. */
+  #merged(): Uint8Array {
+    if (this.#updates.length === 0) return Y.mergeUpdates([]);
+    if (this.#updates.length > 1) {
+      const count = this.#updates.length;
+      const merged = Y.mergeUpdates(this.#updates);
+      this.#updates = [merged];
+      if (count >= MERGE_ROWS_AT) this.store.replaceUpdates(this.docId, merged, count);
+    }
+    return this.#updates[0]!;
+  }
+
+  /** Sync step 2 for a client that sent its state vector. */
+  diffFor(stateVector: Uint8Array): Uint8Array {
+    return Y.diffUpdate(this.#merged(), stateVector);
+  }
+
+  encodedStateVector(map: Map<number, number> = this.stateVector): Uint8Array {
+    return Y.encodeStateVector(map);
+  }
+
+  /** Called once an accepted update is on disk. */
+  committed(update: Uint8Array, advances: Map<number, number>): void {
+    this.#updates.push(update);
+    for (const [client, end] of advances) {
+      if (end > (this.committedVector.get(client) ?? 0)) this.committedVector.set(client, end);
+    }
+  }
+
+  broadcast(frame: Uint8Array, except?: SyncPeer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(frame);
+  }
+}

@@ -1,0 +1,222 @@
+// The document sync service: rooms, frame handling, validation, durable commit, relay.
+// The socket layer hands it authenticated peers; it never sees plaintext and holds no keys.
+import { decodeAwarenessUpdate, decodeFrame, encodeAwarenessUpdate, encodeFrame, type Frame } from '../../lib/protocol/sync-frames';
+import { ERRORS, isErrorCode } from '../../lib/protocol/errors';
+import { CommitBatcher } from './commit-batcher';
+import type { DocAccess, DocStore, VerifyEntry } from './doc-store';
+import { Room, type SyncPeer } from './room';
+import { signatureKey, validateOuterUpdate, type UpdateRefusal } from './validate-update';
+
+export interface SyncServiceOptions {
+  store: DocStore;
+  access: DocAccess;
+  verifyEntry: VerifyEntry;
+  /** Told after each durable commit: the per-device event streams carry `{docId, seq}` from here. */
+  onCommitted?: (docId: string, seq: number) => void;
+  /** Told when a peer is refused, with the code (for logs and tests, never content). */
+  onRefused?: (docId: string, accountId: string, code: string) => void;
+}
+
+/** Close codes come from the one registry (44xx mirrors HTTP); an unregistered code is a plain 4400. */
+export const closeCodeFor = (code: string): number => (isErrorCode(code) ? ERRORS[code].close : 4400);
+
+interface PeerState {
+  room: Room;
+  /** Frames of one socket are handled in order. */
+  chain: Promise<void>;
+  closed: boolean;
+}
+
+export class SyncService {
+  readonly rooms = new Map<string, Room>();
+  readonly #peers = new Map<SyncPeer, PeerState>();
+  readonly #batcher: CommitBatcher;
+
+  constructor(private readonly options: SyncServiceOptions) {
+    this.#batcher = new CommitBatcher((batch) => options.store.commit(batch));
+  }
+
+  /** Admits an authenticated peer to a document, or refuses it with a named code. */
+  join(docId: string, peer: SyncPeer): { ok: true } | { ok: false; code: 'doc.not_member' } {
+    const { access } = this.options;
+    if (access.currentEpoch(docId) === undefined || !access.isMember(docId, peer.accountId)) {
+      return { ok: false, code: 'doc.not_member' };
+    }
+    let room = this.rooms.get(docId);
+    if (!room) {
+      room = new Room(docId, this.options.store);
+      this.rooms.set(docId, room);
+    }
+    room.peers.add(peer);
+    this.#peers.set(peer, { room, chain: Promise.resolve(), closed: false });
+    // Our state vector asks the client for what we lack; awareness of others shows who is here.
+    peer.send(encodeFrame({ type: 'sync-step1', stateVector: room.encodedStateVector(room.committedVector) }));
+    if (room.awareness.size > 0) {
+      const entries = [...room.awareness].map(([clientId, a]) => ({ clientId, clock: a.clock, state: a.state }));
+      peer.send(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(entries) }));
+    }
+    return { ok: true };
+  }
+
+  receive(peer: SyncPeer, data: Uint8Array): void {
+    const state = this.#peers.get(peer);
+    if (!state || state.closed) return;
+    const decoded = decodeFrame(data);
+    if (!decoded.ok) {
+      this.#refuse(peer, state, 'socket.bad_frame');
+      return;
+    }
+    state.chain = state.chain
+      .then(() => (state.closed ? undefined : this.#handle(peer, state, decoded.frame)))
+      .catch((error: unknown) => {
+        // A bug or a failed commit: this socket ends, the process goes on, nothing was relayed.
+        this.options.onRefused?.(state.room.docId, peer.accountId, 'internal');
+        this.#close(peer, state, 1011, 'internal');
+        void error;
+      });
+  }
+
+  leave(peer: SyncPeer): void {
+    const state = this.#peers.get(peer);
+    if (!state) return;
+    state.closed = true;
+    this.#peers.delete(peer);
+    const { room } = state;
+    room.peers.delete(peer);
+    const gone: Array<{ clientId: number; clock: number; state: string }> = [];
+    for (const [clientId, owner] of room.awarenessOwners) {
+      if (owner !== peer) continue;
+      room.awarenessOwners.delete(clientId);
+      const a = room.awareness.get(clientId);
+      if (a) {
+        room.awareness.delete(clientId);
+        gone.push({ clientId, clock: a.clock + 1, state: 'null' });
+      }
+    }
+    if (gone.length > 0) room.broadcast(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(gone) }));
+    if (room.peers.size === 0 && this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
+  }
+
+  /** Closes every peer of an account in a document (removed from it) or everywhere (signed out). */
+  evict(accountId: string, docId: string | null, code: number, reason: string): void {
+    for (const [peer, state] of this.#peers) {
+      if (peer.accountId === accountId && (docId === null || state.room.docId === docId)) this.#close(peer, state, code, reason);
+    }
+  }
+
+  flush(): void {
+    this.#batcher.flushNow();
+  }
+
+  async #handle(peer: SyncPeer, state: PeerState, frame: Frame): Promise<void> {
+    const { room } = state;
+    switch (frame.type) {
+      case 'sync-step1':
+        peer.send(encodeFrame({ type: 'sync-step2', update: room.diffFor(frame.stateVector) }));
+        return;
+      case 'sync-step2':
+      case 'sync-update':
+        await this.#acceptUpdate(peer, state, frame.update);
+        return;
+      case 'awareness':
+        this.#relayAwareness(peer, state, frame.update);
+        return;
+      case 'query-awareness': {
+        const entries = [...room.awareness].map(([clientId, a]) => ({ clientId, clock: a.clock, state: a.state }));
+        peer.send(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(entries) }));
+        return;
+      }
+      case 'auth-denied':
+      case 'stored':
+        // Server-to-client frames: a client has no business sending them.
+        this.#refuse(peer, state, 'socket.bad_frame');
+        return;
+    }
+  }
+
+  async #acceptUpdate(peer: SyncPeer, state: PeerState, update: Uint8Array): Promise<void> {
+    const { room } = state;
+    const { access, store } = this.options;
+    const epoch = access.currentEpoch(room.docId);
+    const authorKey = access.signingKey(peer.accountId);
+    // Membership is checked on every update: a member removed a moment ago writes nothing more.
+    if (epoch === undefined || !authorKey || !access.isMember(room.docId, peer.accountId)) {
+      this.#refuse(peer, state, 'doc.not_member');
+      return;
+    }
+    const result = await validateOuterUpdate(update, {
+      room,
+      accountId: peer.accountId,
+      authorKey,
+      currentEpoch: epoch,
+      store,
+      verifyEntry: this.options.verifyEntry,
+    });
+    if (state.closed) return;
+    if (!result.ok) {
+      this.#refuse(peer, state, result.code);
+      return;
+    }
+    const accepted = result.value;
+    if (!accepted.changed) {
+      peer.send(encodeFrame({ type: 'stored', stateVector: room.encodedStateVector(room.committedVector) }));
+      return;
+    }
+    // Reserve what this update claims so later frames (from any socket) see it before it is on disk.
+    for (const [client, end] of accepted.advances) room.stateVector.set(client, end);
+    const keys = accepted.signatures.map(signatureKey);
+    for (const key of keys) room.pendingSignatures.add(key);
+    for (const client of accepted.newClients) room.pendingClients.set(client, peer.accountId);
+    for (const d of accepted.newDeletes) room.deleted.add(d.client, d.clock, d.length);
+
+    const seq = await this.#batcher.enqueue({
+      docId: room.docId,
+      accountId: peer.accountId,
+      update,
+      signatures: accepted.signatures,
+      newClients: accepted.newClients,
+    });
+    for (const key of keys) room.pendingSignatures.delete(key);
+    for (const client of accepted.newClients) room.pendingClients.delete(client);
+    // Durable now: relay to the others, tell the writer what is stored.
+    room.committed(update, accepted.advances);
+    room.broadcast(encodeFrame({ type: 'sync-update', update }), peer);
+    if (!state.closed) peer.send(encodeFrame({ type: 'stored', stateVector: room.encodedStateVector(room.committedVector) }));
+    this.options.onCommitted?.(room.docId, seq);
+  }
+
+  #relayAwareness(peer: SyncPeer, state: PeerState, update: Uint8Array): void {
+    const { room } = state;
+    const entries = decodeAwarenessUpdate(update);
+    if (!entries) {
+      this.#refuse(peer, state, 'socket.bad_frame');
+      return;
+    }
+    for (const entry of entries) {
+      const owner = room.awarenessOwners.get(entry.clientId);
+      if (owner && owner !== peer) {
+        this.#refuse(peer, state, 'awareness.client_id_taken');
+        return;
+      }
+    }
+    for (const entry of entries) {
+      room.awarenessOwners.set(entry.clientId, peer);
+      if (entry.state === 'null') room.awareness.delete(entry.clientId);
+      else room.awareness.set(entry.clientId, { peer, clock: entry.clock, state: entry.state });
+    }
+    room.broadcast(encodeFrame({ type: 'awareness', update }), peer);
+  }
+
+  #refuse(peer: SyncPeer, state: PeerState, code: UpdateRefusal | 'socket.bad_frame' | 'doc.not_member' | 'awareness.client_id_taken'): void {
+    this.options.onRefused?.(state.room.docId, peer.accountId, code);
+    // y-protocols auth "permission denied" tells a stock client why, before the close.
+    peer.send(encodeFrame({ type: 'auth-denied', reason: code }));
+    this.#close(peer, state, closeCodeFor(code), code);
+  }
+
+  #close(peer: SyncPeer, state: PeerState, code: number, reason: string): void {
+    if (state.closed) return;
+    this.leave(peer);
+    peer.close(code, reason);
+  }
+}

@@ -1,0 +1,467 @@
+// Conversations on this device: the list (cached sealed, so it shows offline), starting one, membership
+// changes with key rotation, and the replicas the screens open. Screens call this; they never touch
+// envelopes, keys or sockets.
+import { z } from 'zod';
+import { type Identity, type RandomBytes, type Verifier } from '../../crypto';
+import {
+  addMembershipRecord,
+  initConversation,
+  lastMessagePreview,
+  memberKeyOf,
+  readMeta,
+  type Member,
+} from '../../docs';
+import type { Account, PublicProfile } from '../../protocol/api';
+import { ConversationView, MAX_GROUP_MEMBERS, type MemberView } from '../../protocol/api-docs';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
+import { sealKeyEnvelope } from '../../protocol/key-envelope';
+import { fail, ok } from '../../protocol/errors';
+import type { ClientResult } from '../client-errors';
+import type { DocsApi } from './docs-api';
+import { DocReplica } from './doc-replica';
+import type { EngineStore } from './engine-store';
+import { createEntryCodec } from './entry-codec';
+import { EpochKeys } from './epoch-keys';
+
+export interface ConversationSummary {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string;
+  members: MemberView[];
+  lastMessage: { author: string; body: string | null; sentAt: number; deleted: boolean } | null;
+  /** Last activity: the newest message, or the conversation's own change. */
+  activeAt: number;
+}
+
+export interface ConversationsDeps {
+  api: DocsApi;
+  store: EngineStore;
+  identity: Identity;
+  account: Account;
+  verifier: Verifier;
+  random: RandomBytes;
+  now: () => number;
+  /** Asks the sync manager to sync a document soon (it changed or has writes to send). */
+  scheduleSync(docId: string): void;
+  yieldToEventLoop?: () => Promise<void>;
+  compactAt?: number;
+  outerDbPrefix?: string;
+}
+
+const Summary = z.object({
+  author: z.string(),
+  body: z.string().nullable(),
+  sentAt: z.number(),
+  deleted: z.boolean(),
+});
+const ListCache = z.object({
+  conversations: z.array(ConversationView),
+  summaries: z.record(z.string(), Summary),
+  /** Every signing key ever seen as a member, per document: old entries by past members stay readable. */
+  memberKeys: z.record(z.string(), z.array(z.string())),
+});
+type ListCache = z.infer<typeof ListCache>;
+
+const LIST = 'list:conversations';
+const text = new TextEncoder();
+const untext = new TextDecoder();
+
+interface Loaded {
+  replica: DocReplica;
+  keys: EpochKeys;
+}
+
+export class Conversations {
+  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {} };
+  #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
+  #listeners = new Set<() => void>();
+  #saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly deps: ConversationsDeps) {}
+
+  async loadCache(): Promise<void> {
+    const sealed = await this.deps.store.open(LIST);
+    if (!sealed) return;
+    try {
+      const parsed = ListCache.safeParse(JSON.parse(untext.decode(sealed)));
+      if (parsed.success) this.#cache = parsed.data;
+    } catch {
+      // An unreadable cache is rebuilt from the server on the next refresh.
+    }
+    this.#notify();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  ids(): string[] {
+    return this.#cache.conversations.map((c) => c.id);
+  }
+
+  view(docId: string): ConversationView | undefined {
+    return this.#cache.conversations.find((c) => c.id === docId);
+  }
+
+  /** The list, last activity first. */
+  list(): ConversationSummary[] {
+    return this.#cache.conversations
+      .map((view) => {
+        const last = this.#cache.summaries[view.id] ?? null;
+        return {
+          id: view.id,
+          kind: view.kind,
+          title: this.titleOf(view),
+          members: view.members,
+          lastMessage: last,
+          activeAt: Math.max(view.updatedAt, last?.sentAt ?? 0),
+        };
+      })
+      .sort((a, b) => b.activeAt - a.activeAt);
+  }
+
+  titleOf(view: ConversationView): string {
+    const others = view.members.filter((m) => m.accountId !== this.deps.account.id);
+    const names = others.map((m) => m.displayName ?? 'Deleted account');
+    return names.length > 0 ? names.join(', ') : 'Only you';
+  }
+
+  /** Display name of a member key (base64url signing key), for message authors. */
+  nameOf(docId: string, memberKey: string): string {
+    const member = this.view(docId)?.members.find((m) => m.signingPublicKey === memberKey);
+    if (member) return member.accountId === this.deps.account.id ? 'You' : (member.displayName ?? 'Deleted account');
+    return 'Former member';
+  }
+
+  /** Fetches the list from the server; offline, the cached list stays. */
+  async refresh(): Promise<ClientResult<void>> {
+    const listed = await this.deps.api.list();
+    if (!listed.ok) return listed;
+    const previous = new Map(this.#cache.conversations.map((c) => [c.id, c]));
+    this.#cache.conversations = listed.value.conversations;
+    for (const view of listed.value.conversations) {
+      this.#rememberMembers(view);
+      const before = previous.get(view.id);
+      const loaded = this.#replicas.get(view.id);
+      if (loaded) void loaded.loading.then((l) => this.#acceptKeys(view, l));
+      if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
+    }
+    this.#save();
+    this.#notify();
+    return ok(undefined);
+  }
+
+  /** Re-reads one conversation after a membership event. */
+  async refreshOne(docId: string): Promise<void> {
+    const got = await this.deps.api.get(docId);
+    if (!got.ok) {
+      if (got.code === 'doc.not_found') {
+        // Removed or left: it leaves the list (the device keeps nothing it cannot sync).
+        this.#cache.conversations = this.#cache.conversations.filter((c) => c.id !== docId);
+        this.#save();
+        this.#notify();
+      }
+      return;
+    }
+    this.#upsert(got.value);
+    const loaded = this.#replicas.get(docId);
+    if (loaded) await this.#acceptKeys(got.value, await loaded.loading);
+    this.deps.scheduleSync(docId);
+  }
+
+  /** Starts a conversation with one or more handles (a group when more than one, or when titled). */
+  async start(handles: string[], options: { title?: string } = {}): Promise<ClientResult<string>> {
+    const wanted = [...new Set(handles.map((h) => h.trim().toLowerCase()).filter(Boolean))].filter((h) => h !== this.deps.account.handle);
+    if (wanted.length === 0 || wanted.length > MAX_GROUP_MEMBERS - 1) return fail('request.invalid');
+    const profiles: PublicProfile[] = [];
+    for (const handle of wanted) {
+      const profile = await this.deps.api.user(handle);
+      if (!profile.ok) return profile;
+      profiles.push(profile.value);
+    }
+    const kind = profiles.length === 1 && options.title === undefined ? 'direct' : 'group';
+    if (kind === 'direct') {
+      const existing = this.#cache.conversations.find(
+        (c) => c.kind === 'direct' && c.members.some((m) => m.accountId === profiles[0]!.id),
+      );
+      if (existing) return ok(existing.id);
+    }
+    const docId = toBase64url(this.deps.random(16));
+    const key = this.deps.random(32);
+    const recipients = [this.#me(), ...profiles.map(profileKeys)];
+    const created = await this.deps.api.create({
+      id: docId,
+      kind,
+      memberIds: profiles.map((p) => p.id),
+      keyEnvelopes: recipients.map((r) => ({ recipientId: r.id, envelope: toBase64url(this.#sealKey(docId, 0, key, r)) })),
+    });
+    if (!created.ok) return created;
+    this.#upsert(created.value);
+    const { replica, keys } = await this.acquire(docId);
+    try {
+      await keys.remember(0, key);
+      const others: Member[] = profiles.map((p) => ({ user: p.id, key: memberKeyOf(fromBase64url(p.signingPublicKey)!) }));
+      const init = initConversation(replica.inner, {
+        identity: this.deps.identity,
+        user: this.deps.account.id,
+        docId,
+        kind,
+        ...(options.title === undefined ? {} : { title: options.title }),
+        others,
+        epoch: 0,
+        now: this.deps.now(),
+      });
+      if (!init.ok) return fail('request.invalid');
+      await this.markDirty(docId);
+    } finally {
+      this.release(docId);
+    }
+    return ok(docId);
+  }
+
+  async addMember(docId: string, handle: string): Promise<ClientResult<void>> {
+    const view = this.view(docId);
+    if (!view) return fail('doc.not_found');
+    const profile = await this.deps.api.user(handle.trim().toLowerCase());
+    if (!profile.ok) return profile;
+    const { replica, keys } = await this.acquire(docId);
+    try {
+      const epoch = keys.newest();
+      const key = keys.get(epoch);
+      if (!key) return fail('envelope.unknown_epoch');
+      const added = await this.deps.api.addMembers(docId, {
+        memberIds: [profile.value.id],
+        keyEnvelopes: [{ recipientId: profile.value.id, envelope: toBase64url(this.#sealKey(docId, epoch, key, profileKeys(profile.value))) }],
+      });
+      if (!added.ok) return added;
+      this.#upsert(added.value);
+      this.#membershipRecord(replica, docId, 'add', [{ user: profile.value.id, key: memberKeyOf(fromBase64url(profile.value.signingPublicKey)!) }], epoch);
+      await this.markDirty(docId);
+      return ok(undefined);
+    } finally {
+      this.release(docId);
+    }
+  }
+
+  /** Removes a member and rotates in the same step: the removed member reads nothing written after. */
+  async removeMember(docId: string, accountId: string): Promise<ClientResult<void>> {
+    const view = this.view(docId);
+    const member = view?.members.find((m) => m.accountId === accountId);
+    if (!view || !member) return fail('doc.not_found');
+    const { replica, keys } = await this.acquire(docId);
+    try {
+      const remaining = view.members.filter((m) => m.accountId !== accountId);
+      const epoch = view.epoch + 1;
+      const key = this.deps.random(32);
+      const removed = await this.deps.api.remove(docId, {
+        accountId,
+        rotation: { epoch, keyEnvelopes: this.#sealForMembers(docId, epoch, key, remaining) },
+      });
+      if (!removed.ok) return removed;
+      await keys.remember(epoch, key);
+      this.#upsert(removed.value);
+      if (member.signingPublicKey) {
+        this.#membershipRecord(replica, docId, 'remove', [{ user: accountId, key: member.signingPublicKey as Member['key'] }], epoch);
+      }
+      await this.markDirty(docId);
+      return ok(undefined);
+    } finally {
+      this.release(docId);
+    }
+  }
+
+  /** Leaves: the signed record goes out first, then the server forgets us and the next writer rotates. */
+  async leave(docId: string, flush: (replica: DocReplica) => Promise<boolean>): Promise<ClientResult<void>> {
+    const { replica, keys } = await this.acquire(docId);
+    try {
+      this.#membershipRecord(replica, docId, 'leave', [{ user: this.deps.account.id, key: memberKeyOf(this.deps.identity.signing.publicKey) }], keys.newest());
+      await flush(replica);
+      const left = await this.deps.api.leave(docId);
+      if (!left.ok) return left;
+      this.#cache.conversations = this.#cache.conversations.filter((c) => c.id !== docId);
+      this.#save();
+      this.#notify();
+      return ok(undefined);
+    } finally {
+      this.release(docId);
+    }
+  }
+
+  /** When someone left, the next writer makes a new epoch for the remaining members. */
+  async rotateIfNeeded(docId: string): Promise<void> {
+    const view = this.view(docId);
+    if (!view?.rotationNeeded) return;
+    const loaded = this.#replicas.get(docId);
+    if (!loaded) return;
+    const { keys } = await loaded.loading;
+    const epoch = view.epoch + 1;
+    const key = this.deps.random(32);
+    const rotated = await this.deps.api.rotate(docId, { epoch, keyEnvelopes: this.#sealForMembers(docId, epoch, key, view.members) });
+    if (rotated.ok) {
+      await keys.remember(epoch, key);
+      this.#upsert(rotated.value);
+    } else if (rotated.code === 'doc.wrong_epoch') {
+      await this.refreshOne(docId);
+    }
+  }
+
+  async markDirty(docId: string): Promise<void> {
+    await this.deps.store.putMeta(`dirty:${docId}`, true);
+    this.deps.scheduleSync(docId);
+  }
+
+  /** Loads (once) and holds a replica; pair every call with `release`. */
+  acquire(docId: string): Promise<Loaded> {
+    let entry = this.#replicas.get(docId);
+    if (!entry) {
+      entry = { loading: this.#load(docId), holds: 0 };
+      this.#replicas.set(docId, entry);
+    }
+    entry.holds++;
+    return entry.loading;
+  }
+
+  release(docId: string): void {
+    const entry = this.#replicas.get(docId);
+    if (!entry) return;
+    entry.holds--;
+    if (entry.holds > 0) return;
+    this.#replicas.delete(docId);
+    void entry.loading.then(({ replica }) => {
+      this.#summarize(replica);
+      return replica.destroy();
+    });
+  }
+
+  async #load(docId: string): Promise<Loaded> {
+    const keys = new EpochKeys(docId, this.deps.store);
+    await keys.load();
+    const memberKeys = () => new Set(this.#cache.memberKeys[docId] ?? []);
+    const codec = createEntryCodec({
+      docId,
+      identity: this.deps.identity,
+      verifier: this.deps.verifier,
+      keys,
+      random: this.deps.random,
+      isMemberKey: (key) => memberKeys().has(toBase64url(key)),
+    });
+    const view = this.view(docId);
+    if (view) await this.#acceptKeys(view, { keys, replica: null });
+    const replica = new DocReplica({
+      docId,
+      codec,
+      store: this.deps.store,
+      myKey: this.deps.identity.signing.publicKey,
+      ...(this.deps.yieldToEventLoop ? { yieldToEventLoop: this.deps.yieldToEventLoop } : {}),
+      ...(this.deps.compactAt ? { compactAt: this.deps.compactAt } : {}),
+      ...(this.deps.outerDbPrefix ? { outerDbPrefix: this.deps.outerDbPrefix } : {}),
+    });
+    await replica.load();
+    replica.subscribe(() => this.#summarize(replica));
+    this.#summarize(replica);
+    return { replica, keys };
+  }
+
+  async #acceptKeys(view: ConversationView, loaded: { keys: EpochKeys; replica: DocReplica | null }): Promise<void> {
+    const memberKeys = (this.#cache.memberKeys[view.id] ?? []).map((k) => fromBase64url(k)!).filter(Boolean);
+    const before = loaded.keys.newest();
+    await loaded.keys.accept(view.keyEnvelopes, { identity: this.deps.identity, verifier: this.deps.verifier, memberKeys });
+    if (loaded.keys.newest() !== before) loaded.replica?.retryWaiting();
+  }
+
+  #summarize(replica: DocReplica): void {
+    const preview = lastMessagePreview(replica.inner);
+    const previous = this.#cache.summaries[replica.docId];
+    if (!preview) return;
+    const summary = { author: preview.author, body: preview.body, sentAt: preview.sentAt, deleted: preview.deleted };
+    if (previous && previous.sentAt === summary.sentAt && previous.body === summary.body && previous.deleted === summary.deleted) return;
+    this.#cache.summaries[replica.docId] = summary;
+    this.#save();
+    this.#notify();
+  }
+
+  /** Group title from the signed inner meta when there is one. */
+  innerTitle(replica: DocReplica): string | null {
+    const meta = readMeta(replica.inner);
+    return meta.ok && meta.value.title ? meta.value.title : null;
+  }
+
+  #membershipRecord(replica: DocReplica, docId: string, action: 'add' | 'remove' | 'leave', subjects: Member[], epoch: number): void {
+    addMembershipRecord(replica.inner, {
+      identity: this.deps.identity,
+      docId,
+      action,
+      subjects,
+      epoch,
+      now: this.deps.now(),
+    });
+  }
+
+  #me() {
+    return {
+      id: this.deps.account.id,
+      signingPublicKey: this.deps.identity.signing.publicKey,
+      boxPublicKey: this.deps.identity.box.publicKey,
+    };
+  }
+
+  #sealKey(docId: string, epoch: number, key: Uint8Array, to: { signingPublicKey: Uint8Array; boxPublicKey: Uint8Array }): Uint8Array {
+    return sealKeyEnvelope({
+      docId,
+      epoch,
+      key,
+      recipient: to,
+      sender: { publicKey: this.deps.identity.signing.publicKey, secretKey: this.deps.identity.signing.secretKey },
+      random: this.deps.random,
+    });
+  }
+
+  #sealForMembers(docId: string, epoch: number, key: Uint8Array, members: MemberView[]) {
+    return members
+      .filter((m) => m.signingPublicKey && m.boxPublicKey)
+      .map((m) => ({
+        recipientId: m.accountId,
+        envelope: toBase64url(
+          this.#sealKey(docId, epoch, key, { signingPublicKey: fromBase64url(m.signingPublicKey!)!, boxPublicKey: fromBase64url(m.boxPublicKey!)! }),
+        ),
+      }));
+  }
+
+  #upsert(view: ConversationView): void {
+    const i = this.#cache.conversations.findIndex((c) => c.id === view.id);
+    if (i >= 0) this.#cache.conversations[i] = view;
+    else this.#cache.conversations.unshift(view);
+    this.#rememberMembers(view);
+    this.#save();
+    this.#notify();
+  }
+
+  #rememberMembers(view: ConversationView): void {
+    const known = new Set(this.#cache.memberKeys[view.id] ?? []);
+    for (const m of view.members) if (m.signingPublicKey) known.add(m.signingPublicKey);
+    this.#cache.memberKeys[view.id] = [...known];
+  }
+
+  #save(): void {
+    if (this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = null;
+      void this.deps.store.seal(LIST, text.encode(JSON.stringify(this.#cache)));
+    }, 100);
+  }
+
+  async flushCache(): Promise<void> {
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
+    this.#saveTimer = null;
+    await this.deps.store.seal(LIST, text.encode(JSON.stringify(this.#cache)));
+  }
+
+  #notify(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
+
+function profileKeys(p: PublicProfile) {
+  return { id: p.id, signingPublicKey: fromBase64url(p.signingPublicKey)!, boxPublicKey: fromBase64url(p.boxPublicKey)! };
+}

@@ -1,0 +1,156 @@
+// A document socket: a stock y-websocket WebsocketProvider on the replica's outer document, opened with a
+// fresh single-use ticket on every (re)connect, plus our `stored` frame from which `Pending` is derived.
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import { MESSAGE_AUTH, MESSAGE_STORED, MESSAGE_SYNC, SYNC_STEP1 } from '../../protocol/sync-frames';
+import type { DocReplica } from './doc-replica';
+
+export interface SocketTransport {
+  /** e.g. `ws://localhost:3000/sync`; the room name (document id) is appended by y-websocket. */
+  syncUrl: string;
+  WebSocket: typeof WebSocket;
+  /** A fresh single-use ticket, or null when offline / signed out. */
+  getTicket(): Promise<string | null>;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'synced' | 'offline' | 'refused';
+
+/** Close codes after which retrying cannot help (the server said so). Rate limits and restarts do retry. */
+const PERMANENT = (code: number) => code >= 4400 && code < 4500 && code !== 4429 && code !== 4401;
+
+export class DocConnection {
+  readonly provider: WebsocketProvider;
+  readonly awareness: Awareness;
+  state: ConnectionState = 'connecting';
+  /** The last refusal code the server sent (y-protocols auth "permission denied"). */
+  refusal: string | null = null;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #stopped = false;
+  #listeners = new Set<(state: ConnectionState) => void>();
+
+  constructor(
+    readonly replica: DocReplica,
+    private readonly transport: SocketTransport,
+    private readonly hooks: { onRefused?(code: string): void; onSignedOut?(): void } = {},
+  ) {
+    this.awareness = new Awareness(replica.outer);
+    this.provider = new WebsocketProvider(transport.syncUrl, replica.docId, replica.outer, {
+      connect: false,
+      awareness: this.awareness,
+      WebSocketPolyfill: transport.WebSocket,
+      disableBc: true,
+      // The server answers a state vector with a (usually empty) diff: it keeps the idle socket alive.
+      resyncInterval: 20_000,
+      // We reconnect ourselves, with a new ticket each time.
+      shouldReconnect: () => false,
+    });
+    const handlers = this.provider.messageHandlers;
+    const sync = handlers[MESSAGE_SYNC]!;
+    handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
+      // The server's sync step 1 is its stored state vector: own entries inside it are not pending.
+      const peek = decoding.clone(decoder);
+      if (decoding.readVarUint(peek) === SYNC_STEP1) replica.markStored(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+      sync(encoder, decoder, provider, emitSynced, type);
+    };
+    handlers[MESSAGE_STORED] = (_encoder, decoder) => {
+      replica.markStored(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
+    };
+    handlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+      if (decoding.readVarUint(decoder) === 0) this.refusal = decoding.readVarString(decoder);
+    };
+    this.provider.on('sync', (synced: boolean) => {
+      if (synced) {
+        this.#attempt = 0;
+        this.#setState('synced');
+      }
+    });
+    this.provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'connected') this.#setState('connected');
+    });
+    this.provider.on('connection-close', (event: CloseEvent | null) => this.#closed(event));
+  }
+
+  start(): void {
+    this.#stopped = false;
+    void this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.provider.destroy();
+    this.awareness.destroy();
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves once synced and the server stored every own entry, or false after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const check = () => this.state === 'synced' && !this.replica.hasPending();
+      if (check()) return resolve(true);
+      const stopReplica = this.replica.subscribe(() => check() && done(true));
+      const stopState = this.onState((state) => (check() ? done(true) : state === 'refused' && done(false)));
+      const timer = setTimeout(() => done(false), timeoutMs);
+      function done(value: boolean) {
+        clearTimeout(timer);
+        stopReplica();
+        stopState();
+        resolve(value);
+      }
+    });
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    this.#setState('connecting');
+    const ticket = await this.transport.getTicket().catch(() => null);
+    if (this.#stopped) return;
+    if (ticket === null) {
+      this.#setState('offline');
+      this.#retry();
+      return;
+    }
+    this.provider.params = { ticket };
+    this.provider.connect();
+  }
+
+  #closed(event: CloseEvent | null): void {
+    if (this.#stopped || event === null) return;
+    this.provider.disconnect();
+    if (event.code === 4401) {
+      this.#setState('refused');
+      this.hooks.onSignedOut?.();
+      return;
+    }
+    if (PERMANENT(event.code)) {
+      this.#setState('refused');
+      this.hooks.onRefused?.(this.refusal ?? event.reason ?? String(event.code));
+      return;
+    }
+    this.#setState('offline');
+    this.#retry();
+  }
+
+  #retry(): void {
+    if (this.#stopped || this.#timer) return;
+    // Exponential backoff with jitter-free bounds: 0.5 s, 1 s, 2 s ... 15 s.
+    const delay = Math.min(15_000, 500 * 2 ** this.#attempt++);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#connect();
+    }, delay);
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    for (const listener of [...this.#listeners]) listener(state);
+  }
+}

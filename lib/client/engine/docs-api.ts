@@ -1,0 +1,39 @@
+// The conversation endpoints, on top of the API client's typed `request`.
+import type { z } from 'zod';
+import {
+  AddMembersRequest,
+  ConversationList,
+  ConversationView,
+  CreateConversationRequest,
+  RemoveMemberRequest,
+  RotateRequest,
+} from '../../protocol/api-docs';
+import { OkResponse, PublicProfile, TicketResponse } from '../../protocol/api';
+import type { ClientResult } from '../client-errors';
+
+export type Request = <S extends z.ZodType>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  schema: S,
+  body?: unknown,
+) => Promise<ClientResult<z.infer<S>>>;
+
+export function createDocsApi(request: Request) {
+  const id = encodeURIComponent;
+  return {
+    list: () => request('GET', '/api/conversations', ConversationList),
+    get: (docId: string) => request('GET', `/api/conversations/${id(docId)}`, ConversationView),
+    create: (body: CreateConversationRequest) => request('POST', '/api/conversations', ConversationView, body),
+    addMembers: (docId: string, body: z.infer<typeof AddMembersRequest>) =>
+      request('POST', `/api/conversations/${id(docId)}/members`, ConversationView, body),
+    remove: (docId: string, body: z.infer<typeof RemoveMemberRequest>) =>
+      request('POST', `/api/conversations/${id(docId)}/remove`, ConversationView, body),
+    leave: (docId: string) => request('POST', `/api/conversations/${id(docId)}/leave`, OkResponse),
+    rotate: (docId: string, body: z.infer<typeof RotateRequest>) =>
+      request('POST', `/api/conversations/${id(docId)}/epochs`, ConversationView, body),
+    user: (handle: string) => request('GET', `/api/users/${id(handle)}`, PublicProfile),
+    ticket: () => request('POST', '/api/tickets', TicketResponse),
+  };
+}
+
+export type DocsApi = ReturnType<typeof createDocsApi>;

@@ -1,0 +1,230 @@
+// Keeps every document current with a handful of sockets: one per-device event stream (`{id, seq}` only),
+// one socket for the document on screen, and a few short-lived syncs for documents that changed or hold
+// unsent writes. A person in 500 conversations never holds 500 sockets.
+import { EVENTS_ROOM, StreamEvent } from '../../protocol/api-docs';
+import { DocConnection, type SocketTransport } from './doc-connection';
+import type { DocReplica } from './doc-replica';
+import type { EngineStore } from './engine-store';
+
+export interface SyncManagerOptions {
+  transport: SocketTransport;
+  store: EngineStore;
+  /** Loads (or returns the loaded) replica of a document. */
+  replica(docId: string): Promise<DocReplica>;
+  /** A replica no longer needed in memory (not on screen, synced). */
+  release(docId: string): void;
+  /** Documents this device knows it belongs to (from the cached list). */
+  knownDocs(): string[];
+  onMembership(docId: string): void;
+  onDocSynced?(docId: string): void;
+  onSignedOut(): void;
+  maxShortSyncs?: number;
+  shortSyncTimeoutMs?: number;
+}
+
+interface Short {
+  connection: DocConnection;
+  seq: number;
+}
+
+export class SyncManager {
+  #events: WebSocket | null = null;
+  #eventsAttempt = 0;
+  #eventsTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The document on screen; `connection` is null while its replica loads. */
+  #open: { docId: string; connection: DocConnection | null } | null = null;
+  #short = new Map<string, Short>();
+  #queue = new Set<string>();
+  /** Latest sequence number the server announced per document. */
+  #announced = new Map<string, number>();
+  #stopped = true;
+
+  constructor(private readonly options: SyncManagerOptions) {}
+
+  /** Sockets this manager holds right now (for the "handful of sockets" promise and its test). */
+  get socketCount(): number {
+    return (this.#events ? 1 : 0) + (this.#open?.connection ? 1 : 0) + this.#short.size;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    void this.#connectEvents();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#eventsTimer) clearTimeout(this.#eventsTimer);
+    this.#events?.close(1000);
+    this.#events = null;
+    for (const [docId, short] of this.#short) {
+      short.connection.stop();
+      this.options.release(docId);
+    }
+    this.#short.clear();
+    if (this.#open?.connection) {
+      this.#open.connection.stop();
+      this.options.release(this.#open.docId);
+    }
+    this.#open = null;
+  }
+
+  /** The document on screen keeps a live socket; null closes it. */
+  async setOpen(docId: string | null): Promise<DocConnection | null> {
+    if (this.#open?.docId === docId) return this.#open?.connection ?? null;
+    const previous = this.#open;
+    this.#open = null;
+    if (previous?.connection) {
+      previous.connection.stop();
+      this.options.release(previous.docId);
+    }
+    if (docId === null || this.#stopped) return null;
+    // Claimed before any await: a short sync starting meanwhile sees it and stands down.
+    const claim: { docId: string; connection: DocConnection | null } = { docId, connection: null };
+    this.#open = claim;
+    this.#queue.delete(docId);
+    const replica = await this.options.replica(docId);
+    // One socket per document: a short sync of it that started first ends now.
+    const short = this.#short.get(docId);
+    if (short) {
+      short.connection.stop();
+      this.#short.delete(docId);
+      this.options.release(docId);
+    }
+    if (this.#open !== claim || this.#stopped) {
+      this.options.release(docId);
+      return null;
+    }
+    const connection = this.#connection(replica);
+    claim.connection = connection;
+    connection.onState((state) => {
+      if (state === 'synced') void this.#markSynced(replica, this.#announced.get(docId) ?? 0);
+    });
+    connection.start();
+    return connection;
+  }
+
+  /** Asks for a short sync of a document (it changed, or holds unsent writes). */
+  schedule(docId: string): void {
+    if (this.#stopped || this.#open?.docId === docId || this.#short.has(docId)) return;
+    this.#queue.add(docId);
+    this.#pump();
+  }
+
+  #connection(replica: DocReplica): DocConnection {
+    return new DocConnection(replica, this.options.transport, {
+      onSignedOut: () => this.options.onSignedOut(),
+      onRefused: () => this.options.onMembership(replica.docId),
+    });
+  }
+
+  #pump(): void {
+    const max = this.options.maxShortSyncs ?? 2;
+    while (!this.#stopped && this.#short.size < max && this.#queue.size > 0) {
+      const docId = this.#queue.values().next().value as string;
+      this.#queue.delete(docId);
+      void this.#shortSync(docId);
+    }
+  }
+
+  async #shortSync(docId: string): Promise<void> {
+    const seq = this.#announced.get(docId) ?? 0;
+    const replica = await this.options.replica(docId);
+    if (this.#stopped || this.#open?.docId === docId) {
+      this.options.release(docId);
+      this.#pumpLater();
+      return;
+    }
+    const connection = this.#connection(replica);
+    this.#short.set(docId, { connection, seq });
+    connection.start();
+    const ok = await connection.settled(this.options.shortSyncTimeoutMs ?? 15_000);
+    await replica.idle();
+    if (this.#short.get(docId)?.connection === connection) {
+      connection.stop();
+      this.#short.delete(docId);
+      this.options.release(docId);
+    }
+    if (ok) await this.#markSynced(replica, seq);
+    else if (!this.#stopped && connection.state !== 'refused') this.#queue.add(docId);
+    this.#pumpLater();
+  }
+
+  #pumpLater(): void {
+    // A failed sync is queued again; wait a moment so an offline device does not spin.
+    setTimeout(() => this.#pump(), 0);
+  }
+
+  async #markSynced(replica: DocReplica, seq: number): Promise<void> {
+    const { docId } = replica;
+    const { store } = this.options;
+    const previous = (await store.getMeta<number>(`seq:${docId}`)) ?? 0;
+    if (seq > previous) await store.putMeta(`seq:${docId}`, seq);
+    if (!replica.hasPending()) await store.putMeta(`dirty:${docId}`, false);
+    this.options.onDocSynced?.(docId);
+  }
+
+  async #onEvent(event: StreamEvent): Promise<void> {
+    switch (event.type) {
+      case 'hello': {
+        for (const { id, seq } of event.docs) {
+          this.#announced.set(id, seq);
+          const synced = (await this.options.store.getMeta<number>(`seq:${id}`)) ?? 0;
+          if (seq > synced) this.schedule(id);
+        }
+        // Documents with writes made offline sync too, even if no one else changed them.
+        for (const id of this.options.knownDocs()) {
+          if ((await this.options.store.getMeta<boolean>(`dirty:${id}`)) === true) this.schedule(id);
+        }
+        return;
+      }
+      case 'changed':
+        this.#announced.set(event.id, event.seq);
+        this.schedule(event.id);
+        return;
+      case 'membership':
+        this.options.onMembership(event.id);
+        return;
+    }
+  }
+
+  async #connectEvents(): Promise<void> {
+    if (this.#stopped || this.#events) return;
+    const ticket = await this.options.transport.getTicket().catch(() => null);
+    if (this.#stopped) return;
+    if (ticket === null) return this.#retryEvents();
+    const socket = new this.options.transport.WebSocket(`${this.options.transport.syncUrl}/${EVENTS_ROOM}?ticket=${encodeURIComponent(ticket)}`);
+    this.#events = socket;
+    socket.onopen = () => {
+      this.#eventsAttempt = 0;
+    };
+    socket.onmessage = (message: MessageEvent) => {
+      if (typeof message.data !== 'string') return;
+      let json: unknown;
+      try {
+        json = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      const parsed = StreamEvent.safeParse(json);
+      if (parsed.success) void this.#onEvent(parsed.data);
+    };
+    socket.onclose = (event: CloseEvent) => {
+      if (this.#events !== socket) return;
+      this.#events = null;
+      if (event.code === 4401) return this.options.onSignedOut();
+      this.#retryEvents();
+    };
+    socket.onerror = () => {
+      /* onclose follows and retries */
+    };
+  }
+
+  #retryEvents(): void {
+    if (this.#stopped || this.#eventsTimer) return;
+    const delay = Math.min(15_000, 500 * 2 ** this.#eventsAttempt++);
+    this.#eventsTimer = setTimeout(() => {
+      this.#eventsTimer = null;
+      void this.#connectEvents();
+    }, delay);
+  }
+}

@@ -1,0 +1,104 @@
+// A signed-up device running the project's own client engine in Node: fake-indexeddb for IndexedDB,
+// the `ws` WebSocket (with an Origin, as a browser sends) and fetch against the real test server.
+import 'fake-indexeddb/auto';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import type { z } from 'zod';
+import { createVerifier, generateIdentity, webCryptoBackend, webRandom, type Identity } from '../../../lib/crypto';
+import { SessionGrant, type Account } from '../../../lib/protocol/api';
+import { toBase64url } from '../../../lib/protocol/base64url';
+import { fail, ok } from '../../../lib/protocol/errors';
+import { errorCodeOf } from '../../../lib/client/api';
+import type { ClientResult } from '../../../lib/client/client-errors';
+import { createEngine, type Engine } from '../../../lib/client/engine/engine';
+import { call } from './api';
+import type { TestServer } from './server';
+import { signUpRequest } from './users';
+
+export interface Device {
+  name: string;
+  identity: Identity;
+  account: Account;
+  token: string;
+  engine: Engine;
+  /** While false, HTTP calls fail as `network.offline` and the engine's sockets are stopped. */
+  online: boolean;
+  goOffline(): void;
+  goOnline(): void;
+}
+
+/** A `ws` WebSocket that sends the server's own origin, as a page served by it would. */
+function socketClass(origin: string): typeof globalThis.WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { origin });
+    }
+  } as unknown as typeof globalThis.WebSocket;
+}
+
+// y-websocket reads the WebSocket.OPEN constant from the global scope; Node 20 has no global WebSocket.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+export async function makeDevice(server: Pick<TestServer, 'url' | 'wsUrl' | 'origin'>, name: string): Promise<Device> {
+  const identity = generateIdentity();
+  const { request } = signUpRequest({
+    handle: `${name}_${randomBytes(4).toString('hex')}`,
+    displayName: name[0]!.toUpperCase() + name.slice(1),
+    signingPublicKey: toBase64url(identity.signing.publicKey),
+    boxPublicKey: toBase64url(identity.box.publicKey),
+  });
+  const response = await call(server, 'POST', '/api/accounts', { json: request });
+  if (response.status !== 201) throw new Error(`sign-up failed: ${response.text}`);
+  const grant = SessionGrant.parse(response.body);
+
+  const device = { name, identity, account: grant.account, token: grant.token, online: true } as Device;
+  const requestFn = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ClientResult<z.infer<S>>> => {
+    if (!device.online) return fail('network.offline');
+    let res: Response;
+    try {
+      res = await fetch(server.url + path, {
+        method,
+        headers: { authorization: `Bearer ${device.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      return fail('network.offline');
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) return fail(errorCodeOf(res.status, json));
+    const parsed = schema.safeParse(json);
+    return parsed.success ? ok(parsed.data) : fail('response.invalid');
+  };
+
+  device.engine = await createEngine({
+    request: requestFn,
+    identity,
+    account: grant.account,
+    verifier: createVerifier(webCryptoBackend()),
+    random: webRandom,
+    now: () => Date.now(),
+    indexedDB: globalThis.indexedDB,
+    subtle: globalThis.crypto.subtle,
+    socket: { syncUrl: `${server.wsUrl}/sync`, WebSocket: socketClass(server.origin) },
+    onSignedOut: () => {},
+    dbName: `hn-test-${name}-${randomBytes(4).toString('hex')}`,
+  });
+  device.goOffline = () => {
+    device.online = false;
+    device.engine.sync.stop();
+  };
+  device.goOnline = () => {
+    device.online = true;
+    device.engine.sync.start();
+  };
+  return device;
+}
+
+/** Polls `check` until it holds or the deadline passes (for states that have no event of their own). */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

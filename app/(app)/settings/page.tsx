@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { PassphraseSection } from './passphrase-section';
+import { ProfileSection } from './profile-section';
+import { SafetyNumberSection } from './safety-number-section';
+import { SessionsSection } from './sessions-section';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default function SettingsPage() {
+  return (
+    <>
+      <h1>Settings</h1>
+      <div className="settings-grid">
+        <ProfileSection />
+        <SafetyNumberSection />
+        <SessionsSection />
+        <PassphraseSection />
+      </div>
+    </>
+  );
+}

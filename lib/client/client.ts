@@ -1,0 +1,181 @@
+// The one wiring point of the browser engine: adapters in, one object out. Screens reach it through
+// a single React context and never talk to fetch, IndexedDB or lib/crypto themselves.
+import { decodeIdentitySecrets, type Identity, type RandomBytes } from '../crypto';
+import type { Account } from '../protocol/api';
+import { createAccountService, type AccountService } from './account';
+import { createApi, type Api } from './api';
+import type { DeviceStorage } from './device-storage';
+import type { Keyring, KeyringContents } from './keyring';
+import { createOnlineStatus, type OnlineStatus, type OnlineStatusOptions } from './online-status';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Transport {
+  /** '' when the PWA is served by the sync server itself. */
+  baseUrl: string;
+  fetch: typeof fetch;
+}
+
+/** Why the device shows the signed-out screens: nothing yet, the person signed out, or the server ended the session. */
+export type SignedOutReason = 'none' | 'signed-out' | 'session-ended';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out'; reason: SignedOutReason }
+  | { status: 'signed-in'; account: Account; sessionId: string; deviceName: string };
+
+export interface ActiveSession {
+  contents: KeyringContents;
+  identity: Identity;
+}
+
+/** What the account operations may do to the device's session; only client.ts changes the state. */
+export interface SessionControl {
+  api: Api;
+  keyring: Keyring;
+  clock: Clock;
+  random: RandomBytes | undefined;
+  deviceName: string;
+  current(): ActiveSession | null;
+  /** Stores the keyring, then switches to signed-in. */
+  begin(contents: KeyringContents, identity: Identity): Promise<void>;
+  /** Profile changes without touching the secrets. */
+  updateAccount(account: Account): Promise<void>;
+  /** Wipes every local database, then switches to signed-out. */
+  end(reason: SignedOutReason): Promise<void>;
+}
+
+export interface ClientDeps {
+  storage: DeviceStorage;
+  transport: Transport;
+  keyring: Keyring;
+  clock: Clock;
+  /** Defaults to lib/crypto's WebCrypto source. */
+  random?: RandomBytes;
+  deviceName: string;
+  network: Omit<OnlineStatusOptions, 'probe'>;
+  /** Tells other tabs of this origin that the session changed, and hears them. */
+  sessionChannel?: { post(): void; listen(onChange: () => void): () => void };
+}
+
+export interface Client {
+  /** Opens the keyring; resolves once the state is no longer `loading`. */
+  start(): Promise<void>;
+  getState(): SessionState;
+  subscribe(listener: () => void): () => void;
+  online: OnlineStatus;
+  account: AccountService;
+  dispose(): void;
+}
+
+export function createClient(deps: ClientDeps): Client {
+  let state: SessionState = { status: 'loading' };
+  let active: ActiveSession | null = null;
+  const listeners = new Set<() => void>();
+
+  function setState(next: SessionState): void {
+    state = next;
+    for (const listener of [...listeners]) listener();
+  }
+
+  function signedInState(session: ActiveSession): SessionState {
+    const { account, session: grant, deviceName } = session.contents;
+    return { status: 'signed-in', account, sessionId: grant.sessionId, deviceName };
+  }
+
+  const api = createApi({
+    baseUrl: deps.transport.baseUrl,
+    fetch: deps.transport.fetch,
+    getToken: () => active?.contents.session.token ?? null,
+    onReachability: (reachable) => online.reportReachable(reachable),
+    onSessionEnded: () => control.end('session-ended'),
+  });
+  const online = createOnlineStatus({ ...deps.network, probe: () => api.health() });
+
+  let ending: Promise<void> | null = null;
+  const control: SessionControl = {
+    api,
+    keyring: deps.keyring,
+    clock: deps.clock,
+    random: deps.random,
+    deviceName: deps.deviceName,
+    current: () => active,
+    async begin(contents, identity) {
+      await deps.keyring.save(contents);
+      active = { contents, identity };
+      setState(signedInState(active));
+      deps.sessionChannel?.post();
+    },
+    async updateAccount(account) {
+      if (active === null) return;
+      active = { ...active, contents: { ...active.contents, account } };
+      await deps.keyring.saveAccount(account);
+      setState(signedInState(active));
+    },
+    end(reason) {
+      // Several requests can fail with 401 at once: wipe once.
+      ending ??= (async () => {
+        active = null;
+        deps.keyring.close();
+        try {
+          await deps.storage.wipeAll();
+        } finally {
+          ending = null;
+          setState({ status: 'signed-out', reason });
+          deps.sessionChannel?.post();
+        }
+      })();
+      return ending;
+    },
+  };
+
+  async function load(): Promise<void> {
+    const loaded = await deps.keyring.load();
+    if (loaded.kind === 'empty') {
+      active = null;
+      setState({ status: 'signed-out', reason: 'none' });
+      return;
+    }
+    const identity = loaded.kind === 'ready' ? decodeIdentitySecrets(loaded.contents.identitySecrets) : null;
+    if (loaded.kind !== 'ready' || identity === null) {
+      // Half-written or tampered local state: start clean rather than limp along.
+      await control.end('none');
+      return;
+    }
+    if (loaded.contents.session.expiresAt <= deps.clock.now()) {
+      await control.end('session-ended');
+      return;
+    }
+    active = { contents: loaded.contents, identity };
+    setState(signedInState(active));
+    // Learn about profile changes and ended sessions; offline this fails quietly as network.offline.
+    void refresh();
+  }
+
+  async function refresh(): Promise<void> {
+    const result = await api.getAccount();
+    if (result.ok && active !== null && active.contents.account.id === result.value.id) await control.updateAccount(result.value);
+  }
+
+  const stopListening = deps.sessionChannel?.listen(() => void load());
+  const account = createAccountService(control);
+
+  return {
+    start: load,
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    online,
+    account,
+    dispose() {
+      stopListening?.();
+      online.dispose();
+      deps.keyring.close();
+      listeners.clear();
+    },
+  };
+}

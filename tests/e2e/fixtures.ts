@@ -1,0 +1,222 @@
+// End-to-end fixtures: the REAL sync server (sync-server/main.ts) as a child process on a free port with
+// a fresh DATA_DIR, serving the built export from out/. One server per Playwright worker; a test that
+// needs its own (for example to change the served files) starts one with startServer().
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export { expect };
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'out');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  staticDir: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts sync-server/main.ts and resolves once it logged `listening` and answers /api/health. */
+export async function startServer(options: { copyStatic?: boolean } = {}): Promise<RunningServer> {
+  if (!existsSync(join(OUT, 'index.html'))) {
+    throw new Error('out/ is missing: run `npx tsx scripts/build.ts` (or `npm run build`) before the e2e tests');
+  }
+  const work = mkdtempSync(join(tmpdir(), 'hasneeds-e2e-'));
+  const dataDir = join(work, 'data');
+  mkdirSync(dataDir);
+  let staticDir = OUT;
+  if (options.copyStatic) {
+    staticDir = join(work, 'out');
+    cpSync(OUT, staticDir, { recursive: true });
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // node --import tsx is `npx tsx` in one process, so SIGTERM reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      STATIC_DIR: staticDir,
+      PUBLIC_URL: url,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+
+  await waitForHealth(child, url, () => stderr);
+  return {
+    url,
+    port,
+    dataDir,
+    staticDir,
+    async stop() {
+      await stopChild(child);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits for the server's `listening` log line (an event, so no polling), then checks /api/health once. */
+async function waitForHealth(child: ChildProcess, url: string, stderr: () => string): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no `listening` line within 30 s')), 30_000);
+      let buffered = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line.includes('"msg":"listening"')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`exited with ${code} during start-up`));
+      });
+    });
+    const response = await fetch(`${url}/api/health`);
+    if (!response.ok) throw new Error(`/api/health answered ${response.status}`);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`sync server did not start: ${error instanceof Error ? error.message : String(error)}\n${stderr()}`);
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export const test = base.extend<object, { server: RunningServer }>({
+  server: [
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+  baseURL: async ({ server }, use) => {
+    await use(server.url);
+  },
+});
+
+// ---------- builders and steps ----------
+
+export interface TestUser {
+  handle: string;
+  displayName: string;
+  passphrase: string;
+}
+
+export function makeUser(overrides: Partial<TestUser> = {}): TestUser {
+  const suffix = randomBytes(4).toString('hex');
+  return {
+    handle: `user_${suffix}`,
+    displayName: `Test Person ${suffix.slice(0, 4)}`,
+    passphrase: 'lantern gravel oyster pilgrim',
+    ...overrides,
+  };
+}
+
+/** The four sign-up fields. Password inputs have no textbox role, so they are found by their label. */
+export async function fillSignUp(page: Page, user: TestUser): Promise<void> {
+  await page.getByRole('textbox', { name: 'Handle' }).fill(user.handle);
+  await page.getByRole('textbox', { name: 'Display name' }).fill(user.displayName);
+  await page.getByLabel('Passphrase', { exact: true }).fill(user.passphrase);
+  await page.getByLabel('Confirm passphrase', { exact: true }).fill(user.passphrase);
+}
+
+/** Signs up from the welcome screen and returns the recovery key, stopping on the recovery-key screen. */
+export async function signUpToRecoveryKey(page: Page, user: TestUser): Promise<string> {
+  await page.goto('/signup/');
+  await fillSignUp(page, user);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const key = page.getByRole('group', { name: 'Recovery key' });
+  await expect(key).toBeVisible({ timeout: 30_000 });
+  const text = (await key.textContent()) ?? '';
+  expect(text).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){13}$/);
+  return text;
+}
+
+export async function confirmRecoveryKey(page: Page): Promise<void> {
+  await page.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'I have saved my recovery key' }).click();
+  await expect(page).toHaveURL(/\/home\/$/);
+}
+
+/** Full sign-up; returns the recovery key. */
+export async function signUp(page: Page, user: TestUser): Promise<string> {
+  const key = await signUpToRecoveryKey(page, user);
+  await confirmRecoveryKey(page);
+  return key;
+}
+
+export async function signIn(page: Page, user: TestUser): Promise<void> {
+  await page.goto('/signin/');
+  await page.getByRole('textbox', { name: 'Handle' }).fill(user.handle);
+  await page.getByLabel('Passphrase', { exact: true }).fill(user.passphrase);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/home\/$/, { timeout: 30_000 });
+}
+
+export async function signInWithRecoveryKey(page: Page, handle: string, recoveryKey: string): Promise<void> {
+  await page.goto('/signin/');
+  await page.getByRole('button', { name: 'Use recovery key' }).click();
+  await page.getByRole('textbox', { name: 'Handle' }).fill(handle);
+  await page.getByRole('textbox', { name: 'Recovery key' }).fill(recoveryKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/home\/$/, { timeout: 30_000 });
+}
+
+/** Screenshots for people to look at while developing: only when E2E_SHOTS names a directory. */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SHOTS;
+  if (!dir) return;
+  const size = page.viewportSize();
+  await page.screenshot({ path: join(dir, `${name}-${size?.width ?? 0}x${size?.height ?? 0}.png`), fullPage: true });
+}
+
+/** The app's own alert region (Next adds a route announcer that also has role=alert). */
+export function appAlert(page: Page) {
+  return page.getByRole('alert').and(page.locator(':not(#__next-route-announcer__)'));
+}
+
+/** Names of this origin's IndexedDB databases, as the page sees them. */
+export async function databaseNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''));
+}

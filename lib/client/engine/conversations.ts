@@ -59,6 +59,8 @@ const ListCache = z.object({
   summaries: z.record(z.string(), Summary),
   /** Every signing key ever seen as a member, per document: old entries by past members stay readable. */
   memberKeys: z.record(z.string(), z.array(z.string())),
+  /** Group names from the inner meta, so the list shows them without loading each replica. */
+  titles: z.record(z.string(), z.string()).default({}),
 });
 type ListCache = z.infer<typeof ListCache>;
 
@@ -72,10 +74,11 @@ interface Loaded {
 }
 
 export class Conversations {
-  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {} };
+  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {} };
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #listeners = new Set<() => void>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  #destroying = new Set<Promise<void>>();
 
   constructor(private readonly deps: ConversationsDeps) {}
 
@@ -112,7 +115,7 @@ export class Conversations {
         return {
           id: view.id,
           kind: view.kind,
-          title: this.titleOf(view),
+          title: this.#cache.titles[view.id] ?? this.titleOf(view),
           members: view.members,
           lastMessage: last,
           activeAt: Math.max(view.updatedAt, last?.sentAt ?? 0),
@@ -328,10 +331,25 @@ export class Conversations {
     entry.holds--;
     if (entry.holds > 0) return;
     this.#replicas.delete(docId);
-    void entry.loading.then(({ replica }) => {
-      this.#summarize(replica);
-      return replica.destroy();
-    });
+    this.#destroy(entry.loading);
+  }
+
+  #destroy(loading: Promise<Loaded>): void {
+    const done = loading
+      .then(({ replica }) => {
+        this.#summarize(replica);
+        return replica.destroy();
+      })
+      .catch(() => undefined)
+      .finally(() => this.#destroying.delete(done));
+    this.#destroying.add(done);
+  }
+
+  /** Saves and closes every replica, held or not (the engine is stopping). */
+  async closeAll(): Promise<void> {
+    for (const entry of this.#replicas.values()) this.#destroy(entry.loading);
+    this.#replicas.clear();
+    while (this.#destroying.size > 0) await Promise.all([...this.#destroying]);
   }
 
   async #load(docId: string): Promise<Loaded> {
@@ -371,6 +389,12 @@ export class Conversations {
   }
 
   #summarize(replica: DocReplica): void {
+    const title = this.innerTitle(replica);
+    if (title !== null && this.#cache.titles[replica.docId] !== title) {
+      this.#cache.titles[replica.docId] = title;
+      this.#save();
+      this.#notify();
+    }
     const preview = lastMessagePreview(replica.inner);
     const previous = this.#cache.summaries[replica.docId];
     if (!preview) return;

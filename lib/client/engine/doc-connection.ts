@@ -15,7 +15,7 @@ export interface SocketTransport {
   getTicket(): Promise<string | null>;
 }
 
-export type ConnectionState = 'connecting' | 'connected' | 'synced' | 'offline' | 'refused';
+export type ConnectionState = 'connecting' | 'connected' | 'synced' | 'offline' | 'refused' | 'stopped';
 
 /** Close codes after which retrying cannot help (the server said so). Rate limits and restarts do retry. */
 const PERMANENT = (code: number) => code >= 4400 && code < 4500 && code !== 4429 && code !== 4401;
@@ -79,10 +79,12 @@ export class DocConnection {
   }
 
   stop(): void {
+    if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.provider.destroy();
     this.awareness.destroy();
+    this.#setState('stopped');
   }
 
   onState(listener: (state: ConnectionState) => void): () => void {
@@ -96,7 +98,7 @@ export class DocConnection {
       const check = () => this.state === 'synced' && !this.replica.hasPending();
       if (check()) return resolve(true);
       const stopReplica = this.replica.subscribe(() => check() && done(true));
-      const stopState = this.onState((state) => (check() ? done(true) : state === 'refused' && done(false)));
+      const stopState = this.onState((state) => (check() ? done(true) : (state === 'refused' || state === 'stopped') && done(false)));
       const timer = setTimeout(() => done(false), timeoutMs);
       function done(value: boolean) {
         clearTimeout(timer);

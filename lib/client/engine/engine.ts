@@ -151,6 +151,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     },
     async stop() {
       sync.stop();
+      await conversations.closeAll();
       await conversations.flushCache();
       store.close();
     },

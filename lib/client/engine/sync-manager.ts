@@ -23,7 +23,8 @@ export interface SyncManagerOptions {
 }
 
 interface Short {
-  connection: DocConnection;
+  /** Null while the replica loads: the slot is taken before any await, so the cap holds. */
+  connection: DocConnection | null;
   seq: number;
 }
 
@@ -37,13 +38,17 @@ export class SyncManager {
   #queue = new Set<string>();
   /** Latest sequence number the server announced per document. */
   #announced = new Map<string, number>();
+  /** Sequence number this device is known to be current with, per document. */
+  #synced = new Map<string, number>();
   #stopped = true;
 
   constructor(private readonly options: SyncManagerOptions) {}
 
   /** Sockets this manager holds right now (for the "handful of sockets" promise and its test). */
   get socketCount(): number {
-    return (this.#events ? 1 : 0) + (this.#open?.connection ? 1 : 0) + this.#short.size;
+    let shorts = 0;
+    for (const short of this.#short.values()) if (short.connection) shorts++;
+    return (this.#events ? 1 : 0) + (this.#open?.connection ? 1 : 0) + shorts;
   }
 
   start(): void {
@@ -56,11 +61,10 @@ export class SyncManager {
     if (this.#eventsTimer) clearTimeout(this.#eventsTimer);
     this.#events?.close(1000);
     this.#events = null;
-    for (const [docId, short] of this.#short) {
-      short.connection.stop();
-      this.options.release(docId);
-    }
+    // Each short sync releases its own replica when it notices it was stopped.
+    const shorts = [...this.#short.values()];
     this.#short.clear();
+    for (const short of shorts) short.connection?.stop();
     if (this.#open?.connection) {
       this.#open.connection.stop();
       this.options.release(this.#open.docId);
@@ -74,8 +78,11 @@ export class SyncManager {
     const previous = this.#open;
     this.#open = null;
     if (previous?.connection) {
+      // Writes the server has not confirmed yet go out through a short sync once the screen moves on.
+      const unsent = previous.connection.replica.hasPending();
       previous.connection.stop();
       this.options.release(previous.docId);
+      if (unsent) this.schedule(previous.docId);
     }
     if (docId === null || this.#stopped) return null;
     // Claimed before any await: a short sync starting meanwhile sees it and stands down.
@@ -83,12 +90,11 @@ export class SyncManager {
     this.#open = claim;
     this.#queue.delete(docId);
     const replica = await this.options.replica(docId);
-    // One socket per document: a short sync of it that started first ends now.
+    // One socket per document: a short sync of it that started first ends now (and releases its own hold).
     const short = this.#short.get(docId);
     if (short) {
-      short.connection.stop();
       this.#short.delete(docId);
-      this.options.release(docId);
+      short.connection?.stop();
     }
     if (this.#open !== claim || this.#stopped) {
       this.options.release(docId);
@@ -122,30 +128,35 @@ export class SyncManager {
     while (!this.#stopped && this.#short.size < max && this.#queue.size > 0) {
       const docId = this.#queue.values().next().value as string;
       this.#queue.delete(docId);
-      void this.#shortSync(docId);
+      const slot: Short = { connection: null, seq: this.#announced.get(docId) ?? 0 };
+      this.#short.set(docId, slot);
+      void this.#shortSync(docId, slot);
     }
   }
 
-  async #shortSync(docId: string): Promise<void> {
-    const seq = this.#announced.get(docId) ?? 0;
+  async #shortSync(docId: string, slot: Short): Promise<void> {
+    const { seq } = slot;
     const replica = await this.options.replica(docId);
-    if (this.#stopped || this.#open?.docId === docId) {
+    if (this.#stopped || this.#short.get(docId) !== slot) {
       this.options.release(docId);
       this.#pumpLater();
       return;
     }
     const connection = this.#connection(replica);
-    this.#short.set(docId, { connection, seq });
+    slot.connection = connection;
     connection.start();
     const ok = await connection.settled(this.options.shortSyncTimeoutMs ?? 15_000);
     await replica.idle();
-    if (this.#short.get(docId)?.connection === connection) {
+    // Pre-empted: the document went on screen (its own socket took over) or the manager stopped.
+    const preempted = this.#short.get(docId) !== slot;
+    if (!preempted) {
       connection.stop();
       this.#short.delete(docId);
-      this.options.release(docId);
     }
+    this.options.release(docId);
     if (ok) await this.#markSynced(replica, seq);
-    else if (!this.#stopped && connection.state !== 'refused') this.#queue.add(docId);
+    const changedMeanwhile = (this.#announced.get(docId) ?? 0) > seq;
+    if (!preempted && !this.#stopped && connection.state !== 'refused' && (!ok || changedMeanwhile)) this.#queue.add(docId);
     this.#pumpLater();
   }
 
@@ -158,6 +169,7 @@ export class SyncManager {
     const { docId } = replica;
     const { store } = this.options;
     const previous = (await store.getMeta<number>(`seq:${docId}`)) ?? 0;
+    if (seq > (this.#synced.get(docId) ?? 0)) this.#synced.set(docId, seq);
     if (seq > previous) await store.putMeta(`seq:${docId}`, seq);
     if (!replica.hasPending()) await store.putMeta(`dirty:${docId}`, false);
     this.options.onDocSynced?.(docId);
@@ -169,6 +181,7 @@ export class SyncManager {
         for (const { id, seq } of event.docs) {
           this.#announced.set(id, seq);
           const synced = (await this.options.store.getMeta<number>(`seq:${id}`)) ?? 0;
+          if (synced > (this.#synced.get(id) ?? 0)) this.#synced.set(id, synced);
           if (seq > synced) this.schedule(id);
         }
         // Documents with writes made offline sync too, even if no one else changed them.
@@ -178,8 +191,9 @@ export class SyncManager {
         return;
       }
       case 'changed':
-        this.#announced.set(event.id, event.seq);
-        this.schedule(event.id);
+        this.#announced.set(event.id, Math.max(event.seq, this.#announced.get(event.id) ?? 0));
+        // Already current (e.g. our own write, stored over the socket that sent it): nothing to fetch.
+        if (event.seq > (this.#synced.get(event.id) ?? 0)) this.schedule(event.id);
         return;
       case 'membership':
         this.options.onMembership(event.id);

@@ -39,7 +39,11 @@ function socketClass(origin: string): typeof globalThis.WebSocket {
 // y-websocket reads the WebSocket.OPEN constant from the global scope; Node 20 has no global WebSocket.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
-export async function makeDevice(server: Pick<TestServer, 'url' | 'wsUrl' | 'origin'>, name: string): Promise<Device> {
+export async function makeDevice(
+  server: Pick<TestServer, 'url' | 'wsUrl' | 'origin'>,
+  name: string,
+  options: { compactAt?: number } = {},
+): Promise<Device> {
   const identity = generateIdentity();
   const { request } = signUpRequest({
     handle: `${name}_${randomBytes(4).toString('hex')}`,
@@ -82,6 +86,7 @@ export async function makeDevice(server: Pick<TestServer, 'url' | 'wsUrl' | 'ori
     socket: { syncUrl: `${server.wsUrl}/sync`, WebSocket: socketClass(server.origin) },
     onSignedOut: () => {},
     dbName: `hn-test-${name}-${randomBytes(4).toString('hex')}`,
+    ...(options.compactAt ? { compactAt: options.compactAt } : {}),
   });
   device.goOffline = () => {
     device.online = false;

@@ -37,12 +37,15 @@ export class Room implements RoomView {
   /** Awareness client id -> the peer that first used it, for as long as that peer is here. */
   readonly awarenessOwners = new Map<number, SyncPeer>();
   #updates: Uint8Array[];
+  /** Rows this document has in the database; the in-memory list is merged more often than they are. */
+  #rows: number;
 
   constructor(
     readonly docId: string,
     private readonly store: DocStore,
   ) {
     this.#updates = store.loadUpdates(docId);
+    this.#rows = this.#updates.length;
     if (this.#updates.length > 0) {
       const merged = this.#merged();
       const scanned = scanUpdate(merged, STORED_LIMITS);
@@ -60,11 +63,11 @@ export class Room implements RoomView {
   /** Everything stored, as one update; collapses the in-memory list so the next call is cheap. */
   #merged(): Uint8Array {
     if (this.#updates.length === 0) return Y.mergeUpdates([]);
-    if (this.#updates.length > 1) {
-      const count = this.#updates.length;
-      const merged = Y.mergeUpdates(this.#updates);
-      this.#updates = [merged];
-      if (count >= MERGE_ROWS_AT) this.store.replaceUpdates(this.docId, merged, count);
+    if (this.#updates.length > 1) this.#updates = [Y.mergeUpdates(this.#updates)];
+    // Count rows, not list entries: a reader joining now and then empties the list long before 256.
+    if (this.#rows >= MERGE_ROWS_AT) {
+      this.store.replaceUpdates(this.docId, this.#updates[0]!, this.#rows);
+      this.#rows = 1;
     }
     return this.#updates[0]!;
   }
@@ -81,6 +84,7 @@ export class Room implements RoomView {
   /** Called once an accepted update is on disk. */
   committed(update: Uint8Array, advances: Map<number, number>): void {
     this.#updates.push(update);
+    this.#rows++;
     for (const [client, end] of advances) {
       if (end > (this.committedVector.get(client) ?? 0)) this.committedVector.set(client, end);
     }

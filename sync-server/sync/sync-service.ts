@@ -100,7 +100,10 @@ export class SyncService {
   /** Closes every peer of an account in a document (removed from it) or everywhere (signed out). */
   evict(accountId: string, docId: string | null, code: number, reason: string): void {
     for (const [peer, state] of this.#peers) {
-      if (peer.accountId === accountId && (docId === null || state.room.docId === docId)) this.#close(peer, state, code, reason);
+      if (peer.accountId !== accountId || (docId !== null && state.room.docId !== docId)) continue;
+      // Same as any other refusal: a stock client learns why from the auth frame, not only from the close.
+      if (isErrorCode(reason)) peer.send(encodeFrame({ type: 'auth-denied', reason }));
+      this.#close(peer, state, code, reason);
     }
   }
 
@@ -169,13 +172,21 @@ export class SyncService {
     for (const client of accepted.newClients) room.pendingClients.set(client, peer.accountId);
     for (const d of accepted.newDeletes) room.deleted.add(d.client, d.clock, d.length);
 
-    const seq = await this.#batcher.enqueue({
-      docId: room.docId,
-      accountId: peer.accountId,
-      update,
-      signatures: accepted.signatures,
-      newClients: accepted.newClients,
-    });
+    let seq: number;
+    try {
+      seq = await this.#batcher.enqueue({
+        docId: room.docId,
+        accountId: peer.accountId,
+        update,
+        signatures: accepted.signatures,
+        newClients: accepted.newClients,
+      });
+    } catch (error) {
+      // Not on disk, yet reserved above: left as is, the room would answer this client's resend with
+      // "already have it" and lose the entry. Drop the room; its sockets resync against what is stored.
+      this.#drop(room);
+      throw error;
+    }
     for (const key of keys) room.pendingSignatures.delete(key);
     for (const client of accepted.newClients) room.pendingClients.delete(client);
     // Durable now: relay to the others, tell the writer what is stored.
@@ -212,6 +223,15 @@ export class SyncService {
     // y-protocols auth "permission denied" tells a stock client why, before the close.
     peer.send(encodeFrame({ type: 'auth-denied', reason: code }));
     this.#close(peer, state, closeCodeFor(code), code);
+  }
+
+  /** Forgets a room whose memory no longer matches the database; the next join rebuilds it from there. */
+  #drop(room: Room): void {
+    if (this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
+    for (const peer of [...room.peers]) {
+      const state = this.#peers.get(peer);
+      if (state) this.#close(peer, state, ERRORS.internal.close, 'internal');
+    }
   }
 
   #close(peer: SyncPeer, state: PeerState, code: number, reason: string): void {

@@ -11,6 +11,7 @@ import {
   type KeyEnvelopeUpload,
 } from '../../lib/protocol/api-docs';
 import { fromBase64url, toBase64url } from '../../lib/protocol/base64url';
+import { verifyKeyEnvelope } from '../../lib/protocol/key-envelope';
 import type { Auth } from '../auth/authenticate';
 import { parse } from '../http/parse';
 import type { ApiDeps } from './deps';
@@ -24,6 +25,26 @@ const bytes = (text: string): Uint8Array => {
   if (decoded === null) throw new Error('base64url value passed validation but does not decode');
   return decoded;
 };
+
+/**
+ * Each key envelope must be addressed to its recipient's signing key, for this document and epoch, and
+ * signed by the uploader: a member cannot slip another sender's (or a stale) envelope to someone.
+ */
+async function envelopesVerify(deps: ApiDeps, docId: string, epoch: number, sender: Uint8Array, uploads: KeyEnvelopeUpload[]): Promise<boolean> {
+  for (const upload of uploads) {
+    const recipient = deps.repos.accounts.signingKey(upload.recipientId);
+    if (!recipient) return false;
+    const checked = await verifyKeyEnvelope(bytes(upload.envelope), {
+      verifier: deps.signatures,
+      expectedDocId: docId,
+      expectedEpoch: epoch,
+      expectedRecipient: recipient,
+      expectedSender: sender,
+    });
+    if (!checked.ok) return false;
+  }
+  return true;
+}
 
 /** Envelopes must name exactly the expected recipients, each once. */
 function coversExactly(envelopes: KeyEnvelopeUpload[], recipients: string[]): boolean {
@@ -104,7 +125,7 @@ export function conversationsRoutes(deps: ApiDeps) {
       method: 'POST',
       pattern: '/api/conversations',
       body: CreateConversationRequest,
-      handle: ({ body }, auth) => {
+      handle: async ({ body }, auth) => {
         const me = auth.account.id;
         const others = [...new Set(body.memberIds)].filter((id) => id !== me);
         if (others.length !== body.memberIds.length) return refuse('request.invalid');
@@ -112,6 +133,7 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (others.some((id) => accounts.findById(id) === undefined)) return refuse('account.not_found');
         const members = [me, ...others];
         if (!coversExactly(body.keyEnvelopes, members)) return refuse('doc.key_envelopes_mismatch');
+        if (!(await envelopesVerify(deps, body.id, 0, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
         const created = deps.repos.transaction(() =>
           documents.create(
@@ -130,7 +152,7 @@ export function conversationsRoutes(deps: ApiDeps) {
       method: 'POST',
       pattern: '/api/conversations/:id/members',
       body: AddMembersRequest,
-      handle: ({ params, body }, auth) => {
+      handle: async ({ params, body }, auth) => {
         const member = memberOf(deps, params.id, auth);
         if (!member.ok) return member.reply;
         const { docId } = member;
@@ -142,6 +164,7 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (added.some((id) => accounts.findById(id) === undefined)) return refuse('account.not_found');
         if (current.size + added.length > MAX_GROUP_MEMBERS) return refuse('doc.too_many_members');
         if (!coversExactly(body.keyEnvelopes, added)) return refuse('doc.key_envelopes_mismatch');
+        if (!(await envelopesVerify(deps, docId, doc.epoch, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
         deps.repos.transaction(() => {
           documents.addMembers(docId, added, auth.account.id, doc.epoch, now);
@@ -157,7 +180,7 @@ export function conversationsRoutes(deps: ApiDeps) {
       method: 'POST',
       pattern: '/api/conversations/:id/remove',
       body: RemoveMemberRequest,
-      handle: ({ params, body }, auth) => {
+      handle: async ({ params, body }, auth) => {
         const member = memberOf(deps, params.id, auth);
         if (!member.ok) return member.reply;
         const { docId } = member;
@@ -169,6 +192,9 @@ export function conversationsRoutes(deps: ApiDeps) {
         const remaining = current.filter((id) => id !== body.accountId);
         if (body.rotation.epoch !== doc.epoch + 1) return refuse('doc.wrong_epoch');
         if (!coversExactly(body.rotation.keyEnvelopes, remaining)) return refuse('doc.key_envelopes_mismatch');
+        if (!(await envelopesVerify(deps, docId, body.rotation.epoch, auth.account.signingPublicKey, body.rotation.keyEnvelopes))) {
+          return refuse('doc.bad_key_envelope');
+        }
         const now = deps.clock.now();
         deps.repos.transaction(() => {
           documents.removeMember(docId, body.accountId);
@@ -206,7 +232,7 @@ export function conversationsRoutes(deps: ApiDeps) {
       method: 'POST',
       pattern: '/api/conversations/:id/epochs',
       body: RotateRequest,
-      handle: ({ params, body }, auth) => {
+      handle: async ({ params, body }, auth) => {
         const member = memberOf(deps, params.id, auth);
         if (!member.ok) return member.reply;
         const { docId } = member;
@@ -214,6 +240,7 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (body.epoch !== doc.epoch + 1) return refuse('doc.wrong_epoch');
         const current = documents.memberIds(docId);
         if (!coversExactly(body.keyEnvelopes, current)) return refuse('doc.key_envelopes_mismatch');
+        if (!(await envelopesVerify(deps, docId, body.epoch, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
         deps.repos.transaction(() => {
           documents.putKeyEnvelopes(docId, body.epoch, auth.account.id, body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);

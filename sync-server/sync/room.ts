@@ -26,6 +26,8 @@ const MERGE_ROWS_AT = 256;
 
 export class Room implements RoomView {
   readonly peers = new Set<SyncPeer>();
+  /** Updates being validated or committed right now. */
+  inflight = 0;
   readonly stateVector = new Map<number, number>();
   /** State vector of what is durably committed: what `stored` frames report. */
   readonly committedVector = new Map<number, number>();

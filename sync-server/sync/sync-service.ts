@@ -94,7 +94,7 @@ export class SyncService {
       }
     }
     if (gone.length > 0) room.broadcast(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(gone) }));
-    if (room.peers.size === 0 && this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
+    this.#forgetIfIdle(room);
   }
 
   /** Closes every peer of an account in a document (removed from it) or everywhere (signed out). */
@@ -138,6 +138,22 @@ export class SyncService {
   }
 
   async #acceptUpdate(peer: SyncPeer, state: PeerState, update: Uint8Array): Promise<void> {
+    // A room with an update in flight stays in memory even if its last socket leaves meanwhile: a room
+    // rebuilt from disk before the commit would miss the update and could merge it away.
+    state.room.inflight++;
+    try {
+      await this.#acceptUpdateInRoom(peer, state, update);
+    } finally {
+      state.room.inflight--;
+      this.#forgetIfIdle(state.room);
+    }
+  }
+
+  #forgetIfIdle(room: Room): void {
+    if (room.peers.size === 0 && room.inflight === 0 && this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
+  }
+
+  async #acceptUpdateInRoom(peer: SyncPeer, state: PeerState, update: Uint8Array): Promise<void> {
     const { room } = state;
     const { access, store } = this.options;
     const epoch = access.currentEpoch(room.docId);

@@ -39,6 +39,12 @@ export interface RoomView {
   deleted: RangeSet;
 }
 
+/** An offline backlog of this many entries still fits one update; more is refused, not queued. */
+export const MAX_NEW_ENTRIES = 5000;
+const YIELD_EVERY = 256;
+/** One update may not keep the server checking signatures longer than this. */
+const WATCHDOG_MS = 5000;
+
 export const signatureKey = (signature: Uint8Array): string => Buffer.from(signature).toString('base64');
 
 export async function validateOuterUpdate(
@@ -74,10 +80,17 @@ export async function validateOuterUpdate(
     if (s.entry) newEntries.push(s.entry);
   }
 
+  if (newEntries.length > MAX_NEW_ENTRIES) return { ok: false, code: 'update.too_complex' };
   const signatures: Uint8Array[] = [];
   const seen = new Set<string>();
   let snapshots = 0;
-  for (const bytes of newEntries) {
+  const started = performance.now();
+  for (const [i, bytes] of newEntries.entries()) {
+    if (i > 0 && i % YIELD_EVERY === 0) {
+      // Let other sockets' frames through while a long offline backlog is checked.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (performance.now() - started > WATCHDOG_MS) return { ok: false, code: 'update.too_complex' };
+    }
     const verified = await ctx.verifyEntry(bytes, { docId: room.docId, author: ctx.authorKey, currentEpoch: ctx.currentEpoch });
     if (!verified.ok) return verified;
     const key = signatureKey(verified.signature);

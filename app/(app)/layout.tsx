@@ -20,9 +20,11 @@ export default function AppShell({ children }: { children: ReactNode }) {
   const session = useSession();
   const pathname = usePathname();
   useRedirectWhenSignedOut();
+  // A conversation fills the window: its messages scroll, the composer stays in reach.
+  const inConversation = pathname.startsWith('/c/') || pathname === '/c';
 
   return (
-    <div className="shell">
+    <div className={inConversation ? 'shell chat-mode' : 'shell'}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -38,7 +40,8 @@ export default function AppShell({ children }: { children: ReactNode }) {
       <nav aria-label="Main" className="main-nav">
         <ul>
           {NAV.map((item) => {
-            const current = pathname === item.href || pathname === item.href.slice(0, -1);
+            const current =
+              pathname === item.href || pathname === item.href.slice(0, -1) || (item.href === '/home/' && inConversation);
             return (
               <li key={item.href}>
                 <Link href={item.href} aria-current={current ? 'page' : undefined}>

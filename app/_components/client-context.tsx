@@ -4,6 +4,7 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { createBrowserClient } from '../../lib/client/browser-client';
 import type { Client, SessionState } from '../../lib/client/client';
+import type { DeviceEngine } from '../../lib/client/engine-host';
 
 const ClientContext = createContext<Client | null>(null);
 
@@ -11,10 +12,14 @@ export function ClientProvider({ children }: { children: ReactNode }) {
   const [client, setClient] = useState<Client | null>(null);
 
   useEffect(() => {
-    const created = createBrowserClient(window);
+    // Set by `npm run dev`, where the screens come from next dev and the sockets go to the sync server.
+    const syncOrigin = process.env.NEXT_PUBLIC_SYNC_ORIGIN;
+    const created = createBrowserClient(window, syncOrigin ? { syncOrigin } : {});
     setClient(created);
     void created.start();
-    return () => created.dispose();
+    return () => {
+      void created.dispose();
+    };
   }, []);
 
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>;
@@ -44,5 +49,15 @@ export function useOnline(): boolean {
     client ? client.online.subscribe : noop,
     () => (client ? client.online.isOnline() : true),
     () => true,
+  );
+}
+
+/** The signed-in device's engine; null while signed out and until the cached conversation list is loaded. */
+export function useEngine(): DeviceEngine | null {
+  const client = useClient();
+  return useSyncExternalStore(
+    client ? client.engine.subscribe : noop,
+    () => (client ? client.engine.current() : null),
+    () => null,
   );
 }

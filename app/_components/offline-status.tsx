@@ -9,7 +9,7 @@ export function OfflineStatus() {
       {online ? null : (
         <>
           <strong>Offline</strong>
-          <span> · You can keep reading. Signing in and account changes need a connection.</span>
+          <span> · You can keep reading and writing; messages are sent when you reconnect.</span>
         </>
       )}
     </div>

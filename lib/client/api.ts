@@ -90,6 +90,8 @@ export function createApi(options: ApiOptions) {
   const segment = encodeURIComponent;
 
   return {
+    /** The typed call itself, for the engine's conversation endpoints (lib/client/engine/docs-api.ts). */
+    request: call,
     health: () => call('GET', '/api/health', HealthResponse, undefined, false),
     kdf: (handle: string) => call('POST', '/api/auth/kdf', KdfResponse, { handle }, false),
     signUp: (request: SignUpRequest) => call('POST', '/api/accounts', SessionGrant, request, false),

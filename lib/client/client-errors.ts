@@ -13,6 +13,12 @@ export type LocalErrorCode =
   | 'recovery_key.malformed'
   /** The handle does not fit `Handle` (3 to 32 lowercase letters, digits, underscores). */
   | 'input.handle_invalid'
+  /** Starting a conversation needs at least one handle. */
+  | 'input.handles_empty'
+  /** The only handle given is the person's own. */
+  | 'input.only_own_handle'
+  /** A group name is empty after trimming, too long, or not well-formed text. */
+  | 'input.title_invalid'
   /** The display name is empty or longer than 64 characters. */
   | 'input.display_name_invalid'
   /** The new passphrase is shorter than 12 characters or scores below 3. */

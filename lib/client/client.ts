@@ -5,6 +5,7 @@ import type { Account } from '../protocol/api';
 import { createAccountService, type AccountService } from './account';
 import { createApi, type Api } from './api';
 import type { DeviceStorage } from './device-storage';
+import { createEngineHost, type EngineFactory, type EngineHost } from './engine-host';
 import type { Keyring, KeyringContents } from './keyring';
 import { createOnlineStatus, type OnlineStatus, type OnlineStatusOptions } from './online-status';
 
@@ -58,6 +59,10 @@ export interface ClientDeps {
   network: Omit<OnlineStatusOptions, 'probe'>;
   /** Tells other tabs of this origin that the session changed, and hears them. */
   sessionChannel?: { post(): void; listen(onChange: () => void): () => void };
+  /** Makes the local-first engine while signed in; without it the client runs accounts only. */
+  engine?: EngineFactory;
+  /** Failures no screen waits for (never secrets or message content). */
+  report?(what: string, error: unknown): void;
 }
 
 export interface Client {
@@ -67,7 +72,10 @@ export interface Client {
   subscribe(listener: () => void): () => void;
   online: OnlineStatus;
   account: AccountService;
-  dispose(): void;
+  /** The engine of the signed-in device: running while signed in, stopped before a sign-out wipes the device. */
+  engine: Pick<EngineHost, 'current' | 'subscribe'>;
+  /** Resolves once the engine has stopped. */
+  dispose(): Promise<void>;
 }
 
 export function createClient(deps: ClientDeps): Client {
@@ -93,8 +101,27 @@ export function createClient(deps: ClientDeps): Client {
     onSessionEnded: () => control.end('session-ended'),
   });
   const online = createOnlineStatus({ ...deps.network, probe: () => api.health() });
+  const engine = createEngineHost({
+    ...(deps.engine ? { factory: deps.engine } : {}),
+    ...(deps.report ? { report: deps.report } : {}),
+    request: api.request,
+    lookup: (handle) => api.getUser(handle),
+    onSignedOut: () => void control.end('session-ended'),
+  });
+  // Sockets retry with a growing delay; when the network is back, catch up at once.
+  let wasOnline = online.isOnline();
+  const stopWatchingOnline = online.subscribe(() => {
+    const now = online.isOnline();
+    if (now && !wasOnline) engine.reconnected();
+    wasOnline = now;
+  });
+
+  function runEngine(session: ActiveSession): void {
+    engine.run({ identity: session.identity, account: session.contents.account });
+  }
 
   let ending: Promise<void> | null = null;
+  let endReason: SignedOutReason | null = null;
   const control: SessionControl = {
     api,
     keyring: deps.keyring,
@@ -106,6 +133,7 @@ export function createClient(deps: ClientDeps): Client {
       await deps.keyring.save(contents);
       active = { contents, identity };
       setState(signedInState(active));
+      runEngine(active);
       deps.sessionChannel?.post();
     },
     async updateAccount(account) {
@@ -115,15 +143,22 @@ export function createClient(deps: ClientDeps): Client {
       setState(signedInState(active));
     },
     end(reason) {
+      // Signing out everywhere also closes this device's sockets, which reads as "session ended": the
+      // person's own choice wins.
+      if (reason === 'signed-out' || endReason === null) endReason = reason;
       // Several requests can fail with 401 at once: wipe once.
       ending ??= (async () => {
         active = null;
         deps.keyring.close();
         try {
+          // The engine holds the databases the wipe deletes: it lets go of them first.
+          await engine.stop();
           await deps.storage.wipeAll();
         } finally {
+          const why = endReason ?? reason;
           ending = null;
-          setState({ status: 'signed-out', reason });
+          endReason = null;
+          setState({ status: 'signed-out', reason: why });
           deps.sessionChannel?.post();
         }
       })();
@@ -134,7 +169,9 @@ export function createClient(deps: ClientDeps): Client {
   async function load(): Promise<void> {
     const loaded = await deps.keyring.load();
     if (loaded.kind === 'empty') {
+      // Another tab signed out (and wiped): stop using what it deleted.
       active = null;
+      await engine.stop();
       setState({ status: 'signed-out', reason: 'none' });
       return;
     }
@@ -150,6 +187,7 @@ export function createClient(deps: ClientDeps): Client {
     }
     active = { contents: loaded.contents, identity };
     setState(signedInState(active));
+    runEngine(active);
     // Learn about profile changes and ended sessions; offline this fails quietly as network.offline.
     void refresh();
   }
@@ -171,11 +209,14 @@ export function createClient(deps: ClientDeps): Client {
     },
     online,
     account,
-    dispose() {
+    engine,
+    async dispose() {
       stopListening?.();
+      stopWatchingOnline();
       online.dispose();
-      deps.keyring.close();
       listeners.clear();
+      await engine.stop();
+      deps.keyring.close();
     },
   };
 }

@@ -1,20 +1,5 @@
 // An axe scan of every screen, at desktop and phone size: no serious or critical violation.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, fillSignUp, makeUser, shot, signIn, signUpToRecoveryKey, test } from './fixtures';
-
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  // @axe-core/playwright types its page against its own copy of playwright-core; the object is the same.
-  const axePage = page as unknown as ConstructorParameters<typeof AxeBuilder>[0]['page'];
-  const results = await new AxeBuilder({ page: axePage }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  if (process.env.AXE_VERBOSE) {
-    for (const violation of results.violations) console.log(screen, violation.impact, violation.id, violation.nodes.map((node) => node.target.join(' ')));
-  }
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ screen, id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-  expect(serious).toEqual([]);
-}
+import { expect, expectNoSeriousViolations, fillSignUp, makeUser, shot, signIn, signUpToRecoveryKey, test } from './fixtures';
 
 for (const viewport of [
   { width: 1280, height: 800 },

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 
 export { expect };
@@ -219,4 +220,27 @@ export function appAlert(page: Page) {
 /** Names of this origin's IndexedDB databases, as the page sees them. */
 export async function databaseNames(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''));
+}
+
+/** Resolves once a service worker controls the page (clientsClaim makes the first one take over). */
+export async function waitForController(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+  });
+}
+
+/** An axe scan of what the page shows now: no serious or critical violation. */
+export async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
+  // @axe-core/playwright types its page against its own copy of playwright-core; the object is the same.
+  const axePage = page as unknown as ConstructorParameters<typeof AxeBuilder>[0]['page'];
+  const results = await new AxeBuilder({ page: axePage }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  if (process.env.AXE_VERBOSE) {
+    for (const violation of results.violations) console.log(screen, violation.impact, violation.id, violation.nodes.map((node) => node.target.join(' ')));
+  }
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({ screen, id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
+  expect(serious).toEqual([]);
 }

@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
-import { confirmRecoveryKey, expect, makeUser, shot, signUpToRecoveryKey, startServer, test } from './fixtures';
-
-/** Resolves once a service worker controls the page (clientsClaim makes the first one take over). */
-async function waitForController(page: import('@playwright/test').Page): Promise<void> {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (navigator.serviceWorker.controller) return;
-    await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
-  });
-}
+import { confirmRecoveryKey, expect, makeUser, shot, signUpToRecoveryKey, startServer, test, waitForController } from './fixtures';
 
 test('Chromium finds the app installable: manifest, icons and a service worker', async ({ server }) => {
   const profile = mkdtempSync(join(tmpdir(), 'hasneeds-profile-'));

@@ -1,0 +1,71 @@
+'use client';
+// Writing a message: Enter sends, Shift+Enter starts a new line. Offline the message is kept on the device
+// and shows `Pending` until the server has it.
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { MAX_BODY_LENGTH } from '../../../lib/docs';
+import type { OpenConversation } from '../../../lib/client/engine/engine';
+import { ErrorAlert } from '../../_components/notice';
+
+export function Composer({ conversation }: { conversation: OpenConversation | null }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const sending = useRef(false);
+  const hintId = useId();
+  const inputId = useId();
+
+  async function send(): Promise<void> {
+    if (!conversation || sending.current || text.trim() === '') return;
+    sending.current = true;
+    const body = text;
+    const sent = await conversation.send(body);
+    sending.current = false;
+    if (sent.ok) {
+      // Only what was sent is cleared: anything typed meanwhile stays.
+      setText((now) => (now === body ? '' : now));
+      setError(null);
+    } else {
+      setError(`This message could not be sent: keep it under ${MAX_BODY_LENGTH} characters.`);
+    }
+  }
+
+  function onSubmit(event: FormEvent): void {
+    event.preventDefault();
+    void send();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>): void {
+    // While an input method is composing, Enter confirms the composition, not the message.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={onSubmit} aria-label="Write a message">
+      <ErrorAlert message={error} />
+      <div className="composer-row">
+        <label htmlFor={inputId} className="visually-hidden">
+          Message
+        </label>
+        <textarea
+          id={inputId}
+          rows={1}
+          value={text}
+          maxLength={MAX_BODY_LENGTH}
+          placeholder="Write a message"
+          aria-describedby={hintId}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+          disabled={!conversation}
+        />
+        <button type="submit" className="button primary" disabled={!conversation}>
+          Send
+        </button>
+      </div>
+      <p id={hintId} className="composer-hint">
+        Enter sends · Shift+Enter for a new line
+      </p>
+    </form>
+  );
+}

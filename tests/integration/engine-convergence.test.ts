@@ -3,6 +3,7 @@
 // replay it with CONVERGENCE_SEED=<seed>.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenConversation } from '../../lib/client/engine/engine';
+import { acceptRequest } from './helpers/accept-request';
 import { eventually, makeDevice, type Device } from './helpers/engine-device';
 import { prng } from './helpers/prng';
 import { startServer, type TestServer } from './helpers/server';
@@ -39,6 +40,8 @@ describe('convergence of three devices through the real server', () => {
       const docId = started.ok ? started.value : '';
       for (const d of [ben, cai]) {
         await eventually(() => d.engine.conversations.ids().includes(docId), `${d.name} sees the group (seed ${seed})`);
+        // Ana is new to them: the group is a message request for each until they accept it.
+        await acceptRequest(server, d, docId);
       }
       const open = new Map<Device, OpenConversation>();
       for (const d of devices) open.set(d, await d.engine.open(docId));

@@ -31,6 +31,8 @@ export interface ConversationSummary {
   lastMessage: { author: string; body: string | null; sentAt: number; deleted: boolean } | null;
   /** Last activity: the newest message, or the conversation's own change. */
   activeAt: number;
+  /** Messages by others after my read position, as last counted on this device. */
+  unread: number;
 }
 
 export interface ConversationsDeps {
@@ -61,6 +63,10 @@ const ListCache = z.object({
   memberKeys: z.record(z.string(), z.array(z.string())),
   /** Group names from the inner meta, so the list shows them without loading each replica. */
   titles: z.record(z.string(), z.string()).default({}),
+  /** Unread counts per document (engine/unread.ts), so the list shows them without opening each replica. */
+  unread: z.record(z.string(), z.int().min(0)).default({}),
+  /** Display names of everyone seen as a member, per document: the membership history names people who left. */
+  names: z.record(z.string(), z.record(z.string(), z.string())).default({}),
 });
 type ListCache = z.infer<typeof ListCache>;
 
@@ -74,7 +80,7 @@ interface Loaded {
 }
 
 export class Conversations {
-  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {} };
+  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {}, unread: {}, names: {} };
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #listeners = new Set<() => void>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -119,9 +125,26 @@ export class Conversations {
           members: view.members,
           lastMessage: last,
           activeAt: Math.max(view.updatedAt, last?.sentAt ?? 0),
+          unread: this.#cache.unread[view.id] ?? 0,
         };
       })
       .sort((a, b) => b.activeAt - a.activeAt);
+  }
+
+  unread(docId: string): number {
+    return this.#cache.unread[docId] ?? 0;
+  }
+
+  /** Across the conversations in the list: the number in the main navigation. */
+  totalUnread(): number {
+    return this.#cache.conversations.reduce((sum, c) => sum + (this.#cache.unread[c.id] ?? 0), 0);
+  }
+
+  setUnread(docId: string, count: number): void {
+    if ((this.#cache.unread[docId] ?? 0) === count) return;
+    this.#cache.unread[docId] = count;
+    this.#save();
+    this.#notify();
   }
 
   titleOf(view: ConversationView): string {
@@ -465,6 +488,14 @@ export class Conversations {
     const known = new Set(this.#cache.memberKeys[view.id] ?? []);
     for (const m of view.members) if (m.signingPublicKey) known.add(m.signingPublicKey);
     this.#cache.memberKeys[view.id] = [...known];
+    const names = (this.#cache.names[view.id] ??= {});
+    for (const m of view.members) if (m.displayName) names[m.accountId] = m.displayName;
+  }
+
+  /** The last display name seen for an account in this conversation, current member or not (for its history). */
+  knownName(docId: string, accountId: string): string | null {
+    if (accountId === this.deps.account.id) return 'You';
+    return this.#cache.names[docId]?.[accountId] ?? null;
   }
 
   #save(): void {

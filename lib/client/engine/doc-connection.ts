@@ -37,6 +37,9 @@ export class DocConnection {
     private readonly hooks: { onRefused?(code: string): void; onSignedOut?(): void } = {},
   ) {
     this.awareness = new Awareness(replica.outer);
+    // Awareness starts as `{}` and would be announced in the clear on connect: nothing is said until
+    // presence.ts has an encrypted state to set.
+    this.awareness.setLocalState(null);
     this.provider = new WebsocketProvider(transport.syncUrl, replica.docId, replica.outer, {
       connect: false,
       awareness: this.awareness,
@@ -47,6 +50,7 @@ export class DocConnection {
       // We reconnect ourselves, with a new ticket each time.
       shouldReconnect: () => false,
     });
+    this.#sendOwnAwarenessOnly();
     const handlers = this.provider.messageHandlers;
     const sync = handlers[MESSAGE_SYNC]!;
     handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
@@ -71,6 +75,24 @@ export class DocConnection {
       if (status === 'connected') this.#setState('connected');
     });
     this.provider.on('connection-close', (event: CloseEvent | null) => this.#closed(event));
+  }
+
+  /**
+   * The stock provider re-broadcasts every awareness change, other clients' included; the server refuses a
+   * socket that speaks for a client id another socket owns (awareness.client_id_taken) and closes it. Only
+   * changes of our own state go out.
+   */
+  #sendOwnAwarenessOnly(): void {
+    type Changes = { added: number[]; updated: number[]; removed: number[] };
+    const provider = this.provider as unknown as { _awarenessUpdateHandler: (changes: Changes, origin: unknown) => void };
+    const relay = provider._awarenessUpdateHandler;
+    if (typeof relay !== 'function') throw new Error('y-websocket no longer exposes _awarenessUpdateHandler: revisit doc-connection.ts');
+    this.awareness.off('update', relay);
+    this.awareness.on('update', (changes: Changes, origin: unknown) => {
+      const own = (ids: number[]) => ids.filter((id) => id === this.awareness.clientID);
+      const mine = { added: own(changes.added), updated: own(changes.updated), removed: own(changes.removed) };
+      if (mine.added.length + mine.updated.length + mine.removed.length > 0) relay(mine, origin);
+    });
   }
 
   start(): void {

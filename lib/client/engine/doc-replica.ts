@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { toBase64url } from '../../protocol/base64url';
+import { decodeEnvelope } from '../../protocol/envelope';
 import { scanUpdate, type ContentKind, type ScanLimits } from '../../protocol/yjs-update-scan';
 import type { EngineStore } from './engine-store';
 import { entryItems, insertedEntries, isStored, type EntryItem } from './entry-items';
@@ -118,6 +119,27 @@ export class DocReplica {
     });
     this.#enqueue(entryItems(this.entries));
     await this.idle();
+    await this.#restorePending();
+  }
+
+  /**
+   * Own entries processed before a reload are skipped by the drain, yet the server may not have them yet:
+   * they stay `Pending`. Only unstored entries whose envelope names this user as author are opened.
+   */
+  async #restorePending(): Promise<void> {
+    const { codec, myKey } = this.options;
+    let restored = false;
+    for (const item of entryItems(this.entries)) {
+      const key = entryKey(item.bytes);
+      if (isStored(item, this.stored) || this.#own.has(key)) continue;
+      const header = decodeEnvelope(item.bytes);
+      if (!header.ok || !sameKey(header.value.author, myKey)) continue;
+      const opened = await codec.open(item.bytes);
+      if (!opened.ok) continue;
+      this.#own.set(key, { client: item.client, clock: item.clock, messageIds: messageIdsOf(opened.update) });
+      restored = true;
+    }
+    if (restored) this.#notify();
   }
 
   /** Resolves once every entry received so far is processed. */

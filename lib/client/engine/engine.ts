@@ -1,16 +1,32 @@
 // The local-first engine of a signed-in device, wired in one place: engine store, conversations, sync.
 // Runs in the browser and, for tests and benchmarks, in Node (fake-indexeddb and the `ws` WebSocket).
 import type { Identity, RandomBytes, Verifier } from '../../crypto';
-import { appendMessage, createVerificationCache, listMessages, memberKeyOf, type MessageView, type VerificationCache } from '../../docs';
+import {
+  appendMessage,
+  createVerificationCache,
+  getMessage,
+  listMessages,
+  memberKeyOf,
+  type MessageView,
+  type Position,
+  type VerificationCache,
+} from '../../docs';
 import type { Account } from '../../protocol/api';
 import { fail, ok } from '../../protocol/errors';
 import type { ClientResult } from '../client-errors';
+import { conversationActions, type ConversationActions, type ConversationResult } from './conversation-actions';
 import { Conversations } from './conversations';
 import type { ConnectionState, SocketTransport } from './doc-connection';
 import type { DocReplica } from './doc-replica';
 import { createDocsApi, type Request } from './docs-api';
 import { openEngineStore, type EngineStore } from './engine-store';
+import type { MembershipEvent } from './group-history';
+import { Presence, type TypingMember } from './presence';
+import { createReplicaHooks } from './replica-hooks';
+import { Safety, type KeyWarning, type VerificationStatus } from './safety';
+import { SearchStore, type SearchResult } from './search-store';
 import { SyncManager } from './sync-manager';
+import { UnreadTracker } from './unread';
 
 export interface EngineDeps {
   request: Request;
@@ -27,6 +43,8 @@ export interface EngineDeps {
   dbName?: string;
   compactAt?: number;
   maxShortSyncs?: number;
+  /** Failures no caller waits for (background indexing); never message content. */
+  report?(what: string, error: unknown): void;
 }
 
 export interface ShownMessage extends MessageView {
@@ -35,15 +53,26 @@ export interface ShownMessage extends MessageView {
   pending: boolean;
 }
 
-export interface OpenConversation {
+export interface OpenConversation extends ConversationActions {
   readonly docId: string;
   readonly replica: DocReplica;
   connectionState(): ConnectionState | 'closed';
-  messages(): Promise<ShownMessage[]>;
+  /** Oldest first; a window (the newest `limit` before `before`) for long histories loaded on demand. */
+  messages(window?: { limit?: number; before?: Position }): Promise<ShownMessage[]>;
+  /** One message, e.g. the original a reply quotes when it is outside the loaded window. */
+  message(messageId: string): Promise<ShownMessage | null>;
   send(body: string): Promise<ClientResult<string>>;
-  /** Called on any change: new entries, pending state, connection state. */
+  /** Called on any change: new entries, pending state, connection state, who is typing. */
   subscribe(listener: () => void): () => void;
   close(): Promise<void>;
+  /** Messages by others after my read marker, as counted for the list. */
+  unread(): number;
+  /** true on every keystroke, false when the draft is sent or cleared; throttled, encrypted awareness. */
+  setTyping(typing: boolean): void;
+  /** Other members typing now (empty while the document has no socket). */
+  typing(): TypingMember[];
+  /** Members whose identity key changed since I verified them; persistent until verified again. */
+  keyWarnings(): KeyWarning[];
 }
 
 export interface Engine {
@@ -53,6 +82,18 @@ export interface Engine {
   start(): Promise<void>;
   open(docId: string): Promise<OpenConversation>;
   stop(): Promise<void>;
+  /** Every conversation on this device, offline too; newest first. */
+  search(query: string, options?: { limit?: number }): Promise<SearchResult[]>;
+  /** Unread messages across the list (the number in the main navigation); per conversation in list(). */
+  totalUnread(): number;
+  /** 60 digits for me and this account, from the key the server lists now. */
+  safetyNumber(accountId: string, docId?: string): Promise<ClientResult<string>>;
+  /** Stores the account's current key as verified; with `safetyNumber`, only if that is still the number. */
+  markVerified(accountId: string, options?: { safetyNumber?: string; docId?: string }): Promise<ClientResult<void>>;
+  verificationStatus(accountId: string, docId?: string): VerificationStatus;
+  keyWarnings(docId: string): KeyWarning[];
+  /** Who added or removed whom, from the signed membership records of the conversation. */
+  history(docId: string): Promise<ConversationResult<MembershipEvent[]>>;
 }
 
 export async function createEngine(deps: EngineDeps): Promise<Engine> {
@@ -78,10 +119,39 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
   });
+  const myKey = memberKeyOf(deps.identity.signing.publicKey);
+  const search = new SearchStore({
+    store,
+    verifier: deps.verifier,
+    knownDocs: () => conversations.ids(),
+    nameOf: (docId, key) => conversations.nameOf(docId, key),
+    ...(deps.report ? { report: deps.report } : {}),
+  });
+  const unread = new UnreadTracker({ self: myKey, verifier: deps.verifier, report: (docId, n) => conversations.setUnread(docId, n) });
+  const watch = createReplicaHooks({
+    search,
+    unread,
+    markDirty: (docId) => void conversations.markDirty(docId).catch((error: unknown) => deps.report?.('marking a document for sync', error)),
+  });
+  const safety = new Safety({ store, identity: deps.identity, account: deps.account, conversations });
+  await safety.load();
+  const actionsFor = (docId: string, replica: DocReplica, closed: () => boolean) =>
+    conversationActions({
+      docId,
+      replica,
+      conversations,
+      identity: deps.identity,
+      accountId: deps.account.id,
+      verifier: deps.verifier,
+      random: deps.random,
+      now: deps.now,
+      closed,
+    });
+
   sync = new SyncManager({
     transport: { ...deps.socket, getTicket },
     store,
-    replica: async (docId) => (await conversations.acquire(docId)).replica,
+    replica: async (docId) => watch((await conversations.acquire(docId)).replica),
     release: (docId) => conversations.release(docId),
     knownDocs: () => conversations.ids(),
     onMembership: (docId) => void conversations.refreshOne(docId),
@@ -99,26 +169,60 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       await conversations.refresh();
     },
     async open(docId) {
-      const { replica } = await conversations.acquire(docId);
+      const { replica, keys } = await conversations.acquire(docId);
+      watch(replica);
       const connection = await sync.setOpen(docId);
       const listeners = new Set<() => void>();
       const notify = () => listeners.forEach((l) => l());
       const stops = [replica.subscribe(notify), connection?.onState(notify) ?? (() => {})];
       let closed = false;
+      const presence = new Presence({
+        docId,
+        awareness: connection?.awareness ?? null,
+        keys,
+        identity: deps.identity,
+        verifier: deps.verifier,
+        random: deps.random,
+        now: deps.now,
+        setTimer: (run, ms) => setTimeout(run, ms),
+        clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+        memberName: (key) => {
+          const member = conversations.view(docId)?.members.find((m) => m.signingPublicKey === key);
+          return member ? conversations.nameOf(docId, key) : null;
+        },
+        onChange: notify,
+      });
+      const actions = actionsFor(docId, replica, () => closed);
+      const show = (m: MessageView, pending: Set<string>): ShownMessage => ({
+        ...m,
+        authorName: conversations.nameOf(docId, m.author),
+        mine: m.author === myKey,
+        pending: pending.has(m.id),
+      });
       return {
+        ...actions,
+        async reply(body, replyTo) {
+          const sent = await actions.reply(body, replyTo);
+          if (sent.ok) presence.setTyping(false);
+          return sent;
+        },
+        unread: () => conversations.unread(docId),
+        setTyping: (typing) => {
+          if (!closed) presence.setTyping(typing);
+        },
+        typing: () => (closed ? [] : presence.typing()),
+        keyWarnings: () => safety.keyWarnings(docId),
         docId,
         replica,
         connectionState: () => (closed ? 'closed' : (connection?.state ?? 'offline')),
-        async messages() {
+        async messages(window = {}) {
           const pending = replica.pendingMessageIds();
-          const listed = await listMessages(replica.inner, { docId, verifier: deps.verifier, cache: verification });
-          const myKey = memberKeyOf(deps.identity.signing.publicKey);
-          return listed.map((m) => ({
-            ...m,
-            authorName: conversations.nameOf(docId, m.author),
-            mine: m.author === myKey,
-            pending: pending.has(m.id),
-          }));
+          const listed = await listMessages(replica.inner, { docId, verifier: deps.verifier, cache: verification, ...window });
+          return listed.map((m) => show(m, pending));
+        },
+        async message(messageId) {
+          const found = await getMessage(replica.inner, messageId, { docId, verifier: deps.verifier, cache: verification });
+          return found ? show(found, replica.pendingMessageIds()) : null;
         },
         async send(body) {
           if (closed) return fail('request.invalid');
@@ -133,6 +237,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
             origin: { preview },
           });
           if (!sent.ok) return fail('request.invalid');
+          presence.setTyping(false);
           await store.putMeta(`dirty:${docId}`, true);
           return ok(sent.value);
         },
@@ -143,6 +248,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         async close() {
           if (closed) return;
           closed = true;
+          presence.dispose();
           stops.forEach((s) => s());
           await sync.setOpen(null);
           conversations.release(docId);
@@ -150,10 +256,28 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       };
     },
     async stop() {
+      unread.stop();
       sync.stop();
       await conversations.closeAll();
+      await search.stop();
       await conversations.flushCache();
       store.close();
+    },
+    search: (query, options) => search.search(query, options),
+    totalUnread: () => conversations.totalUnread(),
+    safetyNumber: (accountId, docId) => safety.safetyNumber(accountId, docId),
+    markVerified: (accountId, options) => safety.markVerified(accountId, options),
+    verificationStatus: (accountId, docId) => safety.status(accountId, docId),
+    keyWarnings: (docId) => safety.keyWarnings(docId),
+    async history(docId) {
+      if (!conversations.view(docId)) return fail('doc.not_found');
+      const { replica } = await conversations.acquire(docId);
+      try {
+        watch(replica);
+        return ok(await actionsFor(docId, replica, () => false).history());
+      } finally {
+        conversations.release(docId);
+      }
     },
   };
 }

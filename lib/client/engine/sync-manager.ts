@@ -59,6 +59,7 @@ export class SyncManager {
   stop(): void {
     this.#stopped = true;
     if (this.#eventsTimer) clearTimeout(this.#eventsTimer);
+    this.#eventsTimer = null;
     this.#events?.close(1000);
     this.#events = null;
     // Each short sync releases its own replica when it notices it was stopped.
@@ -154,6 +155,8 @@ export class SyncManager {
       this.#short.delete(docId);
     }
     this.options.release(docId);
+    // Stopped meanwhile (signed out, engine closing): the store may already be closed.
+    if (this.#stopped) return;
     if (ok) await this.#markSynced(replica, seq);
     const changedMeanwhile = (this.#announced.get(docId) ?? 0) > seq;
     if (!preempted && !this.#stopped && connection.state !== 'refused' && (!ok || changedMeanwhile)) this.#queue.add(docId);
@@ -166,6 +169,15 @@ export class SyncManager {
   }
 
   async #markSynced(replica: DocReplica, seq: number): Promise<void> {
+    try {
+      await this.#recordSynced(replica, seq);
+    } catch (error) {
+      // Bookkeeping only: if the engine closed its store meanwhile, the next start syncs again.
+      if (!this.#stopped) throw error;
+    }
+  }
+
+  async #recordSynced(replica: DocReplica, seq: number): Promise<void> {
     const { docId } = replica;
     const { store } = this.options;
     const previous = (await store.getMeta<number>(`seq:${docId}`)) ?? 0;

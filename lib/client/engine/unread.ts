@@ -1,0 +1,65 @@
+// Unread counts: messages by others after my read position, recomputed whenever a replica changes and kept
+// in the sealed conversation list, so the list and the navigation show them without opening each document.
+import type * as Y from 'yjs';
+import type { Verifier } from '../../crypto';
+import { comparePositions, conversationParts, MessageEntry, readPositions, type MemberKey, type Position } from '../../docs';
+import type { DocReplica } from './doc-replica';
+
+/**
+ * Like lib/docs countUnread, without building (and verifying) every message view: a list badge must stay
+ * cheap on a 10,000-message history. My read position is verified (a forged one must not hide messages);
+ * message signatures are not, as in the list preview — opening the conversation shows `Unverified`.
+ */
+export async function unreadCount(inner: Y.Doc, o: { docId: string; self: MemberKey; verifier: Verifier }): Promise<number> {
+  const mine: Position | undefined = (await readPositions(inner, { docId: o.docId, verifier: o.verifier })).get(o.self);
+  let n = 0;
+  conversationParts(inner).messages.forEach((raw, key) => {
+    // Cheap pre-check on the raw value before parsing: most of a long history is behind the position.
+    const sentAt = typeof raw === 'object' && raw !== null ? (raw as { sentAt?: unknown }).sentAt : undefined;
+    if (mine && typeof sentAt === 'number' && sentAt < mine.sentAt) return;
+    const entry = MessageEntry.safeParse(raw);
+    if (!entry.success || entry.data.id !== key || entry.data.type === 'tombstone' || entry.data.author === o.self) return;
+    if (!mine || comparePositions({ sentAt: entry.data.sentAt, messageId: entry.data.id }, mine) > 0) n++;
+  });
+  return n;
+}
+
+export interface UnreadTrackerOptions {
+  self: MemberKey;
+  verifier: Verifier;
+  report(docId: string, unread: number): void;
+}
+
+export class UnreadTracker {
+  #stopped = false;
+
+  constructor(private readonly o: UnreadTrackerOptions) {}
+
+  /** Recounts on every change of the replica until it is destroyed; counts run one at a time per replica. */
+  watch(replica: DocReplica): void {
+    let running = false;
+    let again = false;
+    const count = async (): Promise<void> => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          const n = await unreadCount(replica.inner, { docId: replica.docId, self: this.o.self, verifier: this.o.verifier });
+          if (!this.#stopped) this.o.report(replica.docId, n);
+        } while (again && !this.#stopped);
+      } finally {
+        running = false;
+      }
+    };
+    replica.subscribe(() => void count());
+    void count();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+  }
+}

@@ -74,9 +74,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     access: {
       currentEpoch: (docId) => repos.documents.currentEpoch(docId),
       isMember: (docId, accountId) => repos.documents.isMember(docId, accountId),
-      signingKey: (accountId) => repos.accounts.findById(accountId)?.signingPublicKey,
+      signingKey: (accountId) => repos.accounts.signingKey(accountId),
     },
     verifyEntry: createEntryVerifier(signatures),
+    consent: {
+      writePolicy: (docId, accountId) => repos.privacy.writePolicy(docId, accountId),
+      clientIdsOf: (docId, accountId) => repos.privacy.clientIdsOf(docId, accountId),
+      awarenessHiddenFrom: (docId, accountId) => repos.privacy.awarenessHiddenFrom(docId, accountId),
+      requestEntryCap: limits.requestEntryCap,
+    },
     onCommitted: (docId, seq) => events.docChanged(docId, seq),
     onRefused: (docId, accountId, code) => log.info('sync refused', { docId, accountId, code }),
   });

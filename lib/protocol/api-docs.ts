@@ -69,6 +69,8 @@ export const ConversationView = z.strictObject({
   members: z.array(MemberView),
   /** Only the envelopes addressed to the caller. */
   keyEnvelopes: z.array(KeyEnvelopeView),
+  /** Present when this is a message request for the caller: accept, decline or block it (api-privacy). */
+  request: z.literal(true).optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

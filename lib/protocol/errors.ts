@@ -71,6 +71,14 @@ export const ERRORS = {
   'key_envelope.wrong_recipient': { status: 400, close: 4400, retry: false, message: 'The key envelope is addressed to someone else.' },
   'key_envelope.wrong_sender': { status: 403, close: 4403, retry: false, message: 'The key envelope is signed by someone else.' },
   'key_envelope.decrypt_failed': { status: 400, close: 4400, retry: false, message: 'The key envelope could not be opened.' },
+  // Privacy and consent: who may reach whom. A refused sender learns no more than "cannot start".
+  'conversation.cannot_start': { status: 403, close: 4403, retry: false, message: 'You cannot start a conversation with this person.' },
+  'conversation.blocked_by_you': { status: 409, close: 4409, retry: false, message: 'You blocked this person. Unblock them first.' },
+  'request.not_pending': { status: 409, close: 4409, retry: false, message: 'This conversation is not a message request.' },
+  // A quota rather than a permission: 4429 like a rate limit, but retrying does not help until they accept.
+  'request.cap_reached': { status: 429, close: 4429, retry: false, message: 'You can send only a few messages until they accept your request.' },
+  'entry.blocked': { status: 403, close: 4403, retry: false, message: 'You cannot send messages in this conversation.' },
+  'account.deleted': { status: 401, close: 4401, retry: false, message: 'This account was deleted.' },
 } as const satisfies Record<string, { status: number; close: number; retry: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -19,6 +19,8 @@ export function accountsRoutes(deps: ApiDeps) {
         const limited = deps.rateLimits.signUpPerAddress.take(address);
         if (!limited.ok) return refuse('auth.rate_limited', limited.retryAfterMs);
 
+        // A deleted account's handle whose hold has ended is free again; until then the unique index keeps it taken.
+        deps.repos.accountDeletion.releaseHeldHandle(body.handle, deps.clock.now());
         const auth = makeVerifier(decoded(body.authKey), deps.random);
         const recovery = makeVerifier(decoded(body.recoveryAuthKey), deps.random);
         const row: AccountRow = {
@@ -36,6 +38,8 @@ export function accountsRoutes(deps: ApiDeps) {
           passphraseBackup: decoded(body.passphraseBackup),
           recoveryBackup: decoded(body.recoveryBackup),
           createdAt: deps.clock.now(),
+          deleted: false,
+          handleHeldUntil: null,
         };
         const grant = deps.repos.transaction(() =>
           deps.repos.accounts.insert(row) ? issueSession(deps, row, body.deviceName, row.passphraseBackup) : null,

@@ -1,5 +1,6 @@
 // Conversations: create, list, add and remove members, leave, rotate the epoch key.
 // The server routes and enforces membership; keys arrive already boxed to each member, records already signed.
+// Who may put whom into a conversation (requests, blocks, contact settings) is decided in contact-decision.
 import {
   AddMembersRequest,
   CreateConversationRequest,
@@ -14,6 +15,7 @@ import { fromBase64url, toBase64url } from '../../lib/protocol/base64url';
 import { verifyKeyEnvelope } from '../../lib/protocol/key-envelope';
 import type { Auth } from '../auth/authenticate';
 import { parse } from '../http/parse';
+import { decideContacts } from './contact-decision';
 import type { ApiDeps } from './deps';
 import { refuse, reply, sessionRoute, type ApiReply } from './route';
 
@@ -52,10 +54,27 @@ function coversExactly(envelopes: KeyEnvelopeUpload[], recipients: string[]): bo
   return named.size === envelopes.length && named.size === recipients.length && recipients.every((r) => named.has(r));
 }
 
+/**
+ * Like coversExactly, but envelopes for people who declined a request are allowed too: the other members still
+ * see them as members and seal keys for them. Those envelopes are checked, then dropped, not stored.
+ */
+function coversMembers(envelopes: KeyEnvelopeUpload[], members: string[], declined: string[]): KeyEnvelopeUpload[] | null {
+  const kept = envelopes.filter((e) => !declined.includes(e.recipientId));
+  const extra = envelopes.filter((e) => declined.includes(e.recipientId));
+  if (new Set(extra.map((e) => e.recipientId)).size !== extra.length) return null;
+  return coversExactly(kept, members) ? kept : null;
+}
+
 export function conversationView(deps: ApiDeps, docId: string, viewerId: string): ConversationView | undefined {
-  const { documents } = deps.repos;
+  const { documents, privacy } = deps.repos;
   const doc = documents.find(docId);
   if (!doc || !CONVERSATION_KINDS.includes(doc.kind)) return undefined;
+  const rows = privacy.memberRows(docId);
+  // Someone who declined still shows, exactly where they were, to everyone but themselves.
+  const members = [...rows, ...privacy.declinedMembers(docId).filter((d) => d.accountId !== viewerId)].sort(
+    (x, y) => x.joinedAt - y.joinedAt || (x.accountId < y.accountId ? -1 : x.accountId > y.accountId ? 1 : 0),
+  );
+  const pending = rows.some((m) => m.accountId === viewerId && m.status === 'request');
   return {
     id: doc.id,
     kind: doc.kind as 'direct' | 'group',
@@ -65,22 +84,24 @@ export function conversationView(deps: ApiDeps, docId: string, viewerId: string)
     rotationNeeded: doc.rotationNeeded,
     seq: doc.seq,
     updatedAt: doc.updatedAt,
-    members: documents.members(docId).map((m) => ({
+    // A deleted account shows with null fields: "Deleted account".
+    members: members.map((m) => ({
       accountId: m.accountId,
-      handle: m.handle,
-      displayName: m.displayName,
-      signingPublicKey: m.signingPublicKey ? toBase64url(m.signingPublicKey) : null,
-      boxPublicKey: m.boxPublicKey ? toBase64url(m.boxPublicKey) : null,
+      handle: m.deleted ? null : m.handle,
+      displayName: m.deleted ? null : m.displayName,
+      signingPublicKey: m.deleted ? null : toBase64url(m.signingPublicKey),
+      boxPublicKey: m.deleted ? null : toBase64url(m.boxPublicKey),
       joinedEpoch: m.joinedEpoch,
     })),
     keyEnvelopes: documents
       .keyEnvelopesFor(docId, viewerId)
       .map((e) => ({ epoch: e.epoch, senderId: e.senderId, envelope: toBase64url(e.envelope) })),
+    ...(pending ? { request: true as const } : {}),
   };
 }
 
 /** Loads a conversation the caller belongs to; a non-member learns nothing, not even that it exists. */
-function memberOf(deps: ApiDeps, rawId: string | undefined, auth: Auth): { ok: true; docId: string } | { ok: false; reply: ApiReply } {
+export function memberOf(deps: ApiDeps, rawId: string | undefined, auth: Auth): { ok: true; docId: string } | { ok: false; reply: ApiReply } {
   const id = parse(DocId, rawId);
   if (!id.ok) return { ok: false, reply: refuse('doc.not_found') };
   const doc = deps.repos.documents.find(id.value);
@@ -91,7 +112,7 @@ function memberOf(deps: ApiDeps, rawId: string | undefined, auth: Auth): { ok: t
 }
 
 export function conversationsRoutes(deps: ApiDeps) {
-  const { documents, accounts } = deps.repos;
+  const { documents, accounts, privacy } = deps.repos;
   const notifyMembership = (docId: string, accountIds: Iterable<string>) => {
     for (const accountId of accountIds) deps.events.membershipChanged(accountId, docId);
   };
@@ -135,14 +156,22 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (!coversExactly(body.keyEnvelopes, members)) return refuse('doc.key_envelopes_mismatch');
         if (!(await envelopesVerify(deps, body.id, 0, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
-        const created = deps.repos.transaction(() =>
-          documents.create(
+        const created = deps.repos.transaction(() => {
+          // Decided inside the transaction, so a block or a setting changed meanwhile is seen.
+          const decided = decideContacts(privacy, others, me);
+          if (!decided.ok) return decided;
+          const made = documents.create(
             { id: body.id, kind: body.kind, createdBy: me, now },
             members,
             body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })),
-          ),
-        );
-        if (!created) return refuse('doc.exists');
+          );
+          if (!made) return { ok: false as const, code: 'doc.exists' as const };
+          privacy.setStatus(body.id, decided.requests, 'request');
+          // Writing to someone one-to-one accepts them: their answer in a new conversation is no request.
+          if (body.kind === 'direct') for (const id of others) privacy.accept(me, id, now);
+          return { ok: true as const };
+        });
+        if (!created.ok) return refuse(created.code);
         notifyMembership(body.id, members);
         return reply(201, conversationView(deps, body.id, me));
       },
@@ -166,11 +195,18 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (!coversExactly(body.keyEnvelopes, added)) return refuse('doc.key_envelopes_mismatch');
         if (!(await envelopesVerify(deps, docId, doc.epoch, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
-        deps.repos.transaction(() => {
+        const done = deps.repos.transaction(() => {
+          // Adding someone is reaching out to them: the same consent rules as starting a conversation.
+          const decided = decideContacts(privacy, added, auth.account.id);
+          if (!decided.ok) return decided;
+          privacy.forgetDeclined(docId, added);
           documents.addMembers(docId, added, auth.account.id, doc.epoch, now);
+          privacy.setStatus(docId, decided.requests, 'request');
           documents.putKeyEnvelopes(docId, doc.epoch, auth.account.id, body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
           documents.touch(docId, now);
+          return { ok: true as const };
         });
+        if (!done.ok) return refuse(done.code);
         notifyMembership(docId, [...current, ...added]);
         return reply(200, conversationView(deps, docId, auth.account.id));
       },
@@ -188,17 +224,21 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (doc.kind !== 'group') return refuse('doc.not_a_group');
         if (body.accountId === auth.account.id) return refuse('request.invalid');
         const current = documents.memberIds(docId);
-        if (!current.includes(body.accountId)) return refuse('doc.not_found');
+        const declined = privacy.declinedIds(docId);
+        // Removing someone who declined works as it did before they declined: nobody learns of the decline.
+        if (!current.includes(body.accountId) && !declined.includes(body.accountId)) return refuse('doc.not_found');
         const remaining = current.filter((id) => id !== body.accountId);
         if (body.rotation.epoch !== doc.epoch + 1) return refuse('doc.wrong_epoch');
-        if (!coversExactly(body.rotation.keyEnvelopes, remaining)) return refuse('doc.key_envelopes_mismatch');
+        const kept = coversMembers(body.rotation.keyEnvelopes, remaining, declined.filter((id) => id !== body.accountId));
+        if (kept === null) return refuse('doc.key_envelopes_mismatch');
         if (!(await envelopesVerify(deps, docId, body.rotation.epoch, auth.account.signingPublicKey, body.rotation.keyEnvelopes))) {
           return refuse('doc.bad_key_envelope');
         }
         const now = deps.clock.now();
         deps.repos.transaction(() => {
           documents.removeMember(docId, body.accountId);
-          documents.putKeyEnvelopes(docId, body.rotation.epoch, auth.account.id, body.rotation.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          privacy.forgetDeclined(docId, [body.accountId]);
+          documents.putKeyEnvelopes(docId, body.rotation.epoch, auth.account.id, kept.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
           documents.setEpoch(docId, body.rotation.epoch, false, now);
         });
         // The removed member's open sockets on this document end now; it reads nothing written after.
@@ -239,11 +279,12 @@ export function conversationsRoutes(deps: ApiDeps) {
         const doc = documents.find(docId)!;
         if (body.epoch !== doc.epoch + 1) return refuse('doc.wrong_epoch');
         const current = documents.memberIds(docId);
-        if (!coversExactly(body.keyEnvelopes, current)) return refuse('doc.key_envelopes_mismatch');
+        const kept = coversMembers(body.keyEnvelopes, current, privacy.declinedIds(docId));
+        if (kept === null) return refuse('doc.key_envelopes_mismatch');
         if (!(await envelopesVerify(deps, docId, body.epoch, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
         deps.repos.transaction(() => {
-          documents.putKeyEnvelopes(docId, body.epoch, auth.account.id, body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.putKeyEnvelopes(docId, body.epoch, auth.account.id, kept.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
           documents.setEpoch(docId, body.epoch, false, now);
         });
         notifyMembership(docId, current);

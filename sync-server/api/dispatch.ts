@@ -42,7 +42,8 @@ export function createApiDispatcher(routes: ApiRoute[], deps: ApiDeps) {
     onRoute(match.pattern);
 
     let input: unknown;
-    if (WITH_BODY.has(route.method)) {
+    // A DELETE reads a body only where the route asks for one (DELETE /api/account carries the auth key).
+    if (WITH_BODY.has(route.method) || route.body !== null) {
       const read = await readJsonBody(req, deps.limits.bodyBytes);
       // The rest of an oversize body is never read: close the connection after answering.
       if (!read.ok) return fail(read.code, read.code === 'request.too_large' ? { Connection: 'close' } : {});

@@ -22,7 +22,7 @@ export type ApiReply =
 type Awaitable<T> = T | Promise<T>;
 
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   pattern: string;
   /** null: the route takes no body (an empty one or `{}` is accepted). */
   body: z.ZodType | null;

@@ -1,14 +1,20 @@
 // Every API route, in match order (literal segments before parameters).
 import { accountRoutes } from './account';
+import { accountDeletionRoutes } from './account-deletion';
 import { accountsRoutes } from './accounts';
+import { blocksRoutes } from './blocks';
 import { conversationsRoutes } from './conversations';
 import type { ApiDeps } from './deps';
+import { exportMetadataRoutes } from './export-metadata';
 import { healthRoutes } from './health';
 import { kdfRoutes } from './kdf';
+import { privacyRoutes } from './privacy';
+import { requestsRoutes } from './requests';
 import type { ApiRoute } from './route';
 import { sessionsRoutes } from './sessions';
 import { signInRoutes } from './sign-in';
 import { ticketsRoutes } from './tickets';
+import { userSummaryRoutes } from './user-summary';
 import { usersRoutes } from './users';
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
@@ -19,8 +25,14 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...signInRoutes(deps),
     ...sessionsRoutes(deps),
     ...accountRoutes(deps),
+    ...accountDeletionRoutes(deps),
+    ...exportMetadataRoutes(deps),
+    ...userSummaryRoutes(deps),
     ...usersRoutes(deps),
     ...ticketsRoutes(deps),
     ...conversationsRoutes(deps),
+    ...requestsRoutes(deps),
+    ...privacyRoutes(deps),
+    ...blocksRoutes(deps),
   ];
 }

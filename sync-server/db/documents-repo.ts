@@ -16,6 +16,12 @@ export function createDocumentsRepo(orm: Orm) {
     .from(documentMembers)
     .where(and(eq(documentMembers.docId, sql.placeholder('docId')), eq(documentMembers.accountId, sql.placeholder('accountId'))))
     .prepare();
+  // Asked on every commit (event streams): prepared once.
+  const selectMemberIds = orm
+    .select({ id: documentMembers.accountId })
+    .from(documentMembers)
+    .where(eq(documentMembers.docId, sql.placeholder('docId')))
+    .prepare();
   const selectEpoch = orm
     .select({ epoch: documents.epoch })
     .from(documents)
@@ -33,12 +39,7 @@ export function createDocumentsRepo(orm: Orm) {
       return selectMember.get({ docId, accountId }) !== undefined;
     },
     memberIds(docId: string): string[] {
-      return orm
-        .select({ id: documentMembers.accountId })
-        .from(documentMembers)
-        .where(eq(documentMembers.docId, docId))
-        .all()
-        .map((r) => r.id);
+      return selectMemberIds.all({ docId }).map((r) => r.id);
     },
     memberCount(docId: string): number {
       return orm.select({ n: count() }).from(documentMembers).where(eq(documentMembers.docId, docId)).get()?.n ?? 0;

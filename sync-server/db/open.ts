@@ -8,8 +8,9 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as accountSchema from './schema';
 import * as docSchema from './schema-docs';
+import * as privacySchema from './privacy-schema';
 
-const schema = { ...accountSchema, ...docSchema };
+const schema = { ...accountSchema, ...docSchema, ...privacySchema };
 
 export type Orm = BetterSQLite3Database<typeof schema>;
 
@@ -25,14 +26,19 @@ export interface Database {
 export const DATABASE_FILE = 'has-needs.sqlite';
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-export function openDatabase(dataDir: string, migrationsFolder: string = MIGRATIONS_FOLDER): Database {
+export interface OpenOptions {
+  /** FULL (the default, what the design requires). OFF exists only so the benchmarks can show what durability costs. */
+  synchronous?: 'FULL' | 'OFF';
+}
+
+export function openDatabase(dataDir: string, migrationsFolder: string = MIGRATIONS_FOLDER, options: OpenOptions = {}): Database {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE));
   try {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');
     // better-sqlite3 defaults to NORMAL under WAL; FULL makes a commit survive a power cut.
-    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma(`synchronous = ${options.synchronous === 'OFF' ? 'OFF' : 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     const orm = drizzle(sqlite, { schema });
     migrate(orm, { migrationsFolder });

@@ -1,7 +1,9 @@
 // The repository layer handlers use: no SQL outside sync-server/db.
+import { createAccountDeletionRepo } from './account-deletion-repo';
 import { createAccountsRepo } from './accounts-repo';
 import { createDocumentsRepo } from './documents-repo';
 import type { Database } from './open';
+import { createPrivacyRepo } from './privacy-repo';
 import { createSecretsRepo } from './secrets-repo';
 import { createSessionsRepo } from './sessions-repo';
 import { createTicketsRepo } from './tickets-repo';
@@ -13,6 +15,8 @@ export function createRepos(db: Database) {
     tickets: createTicketsRepo(db.orm),
     secrets: createSecretsRepo(db.orm),
     documents: createDocumentsRepo(db.orm),
+    privacy: createPrivacyRepo(db.orm),
+    accountDeletion: createAccountDeletionRepo(db.orm),
     transaction: db.transaction,
   };
 }

@@ -31,6 +31,8 @@ export const documentMembers = sqliteTable(
     joinedAt: integer('joined_at').notNull(),
     /** The first epoch this member holds a key for. */
     joinedEpoch: integer('joined_epoch').notNull(),
+    /** 'request' until a member added by someone they had not accepted accepts (sync-server/db/privacy-schema). */
+    status: text('status', { enum: ['request', 'accepted'] }).notNull().default('accepted'),
   },
   (t) => [primaryKey({ columns: [t.docId, t.accountId] }), index('document_members_account_idx').on(t.accountId)],
 );

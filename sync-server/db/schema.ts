@@ -19,6 +19,10 @@ export const accounts = sqliteTable('accounts', {
   passphraseBackup: blob('passphrase_backup', { mode: 'buffer' }).notNull(),
   recoveryBackup: blob('recovery_backup', { mode: 'buffer' }).notNull(),
   createdAt: integer('created_at').notNull(),
+  /** A deleted account is a tombstone: its id, this flag and the handle hold; every other column is emptied. */
+  deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
+  /** Until then a deleted account's handle stays taken (the unique index holds it); null once released. */
+  handleHeldUntil: integer('handle_held_until'),
 });
 
 export const sessions = sqliteTable(

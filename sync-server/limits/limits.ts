@@ -1,5 +1,6 @@
 // Every size, rate and lifetime the server enforces, in one place so tests can tighten them.
 import { SESSION_TTL_MS, TICKET_TTL_MS } from '../../lib/protocol/api';
+import { REQUEST_ENTRY_CAP } from '../../lib/protocol/api-privacy';
 
 export interface RateLimit {
   /** Attempts allowed in a burst. */
@@ -23,6 +24,8 @@ export interface Limits {
   /** How long shutdown waits for sockets and requests before cutting them. */
   shutdownGraceMs: number;
   heartbeatMs: number;
+  /** Entries the sender of a message request may put into its document before it is accepted. */
+  requestEntryCap: number;
 }
 
 const MINUTE = 60_000;
@@ -41,4 +44,5 @@ export const DEFAULT_LIMITS: Limits = {
   ticketTtlMs: TICKET_TTL_MS,
   shutdownGraceMs: 5_000,
   heartbeatMs: 30_000,
+  requestEntryCap: REQUEST_ENTRY_CAP,
 };

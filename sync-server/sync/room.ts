@@ -83,12 +83,37 @@ export class Room implements RoomView {
     return Y.encodeStateVector(map);
   }
 
-  /** Called once an accepted update is on disk. */
-  committed(update: Uint8Array, advances: Map<number, number>): void {
+  /** Called once an accepted update is on disk; `removed` when it deleted entries (a compaction). */
+  committed(update: Uint8Array, advances: Map<number, number>, removed = false): void {
     this.#updates.push(update);
     this.#rows++;
     for (const [client, end] of advances) {
       if (end > (this.committedVector.get(client) ?? 0)) this.committedVector.set(client, end);
+    }
+    if (removed && !this.#collectScheduled) {
+      this.#collectScheduled = true;
+      // After the relays of this turn went out: the compaction's point is that the server forgets.
+      setImmediate(() => this.#collect());
+    }
+  }
+
+  #collectScheduled = false;
+
+  /**
+   * Rewrites the stored rows without the content of removed entries. Yjs merges keep deleted content;
+   * a garbage-collecting Y.Doc replaces it with placeholders. Our own validated data, once per compaction.
+   */
+  #collect(): void {
+    this.#collectScheduled = false;
+    const doc = new Y.Doc({ gc: true });
+    try {
+      Y.applyUpdate(doc, this.#merged());
+      const collected = Y.encodeStateAsUpdate(doc);
+      this.store.replaceUpdates(this.docId, collected, this.#rows);
+      this.#updates = [collected];
+      this.#rows = 1;
+    } finally {
+      doc.destroy();
     }
   }
 

@@ -1,8 +1,9 @@
 // The document sync service: rooms, frame handling, validation, durable commit, relay.
 // The socket layer hands it authenticated peers; it never sees plaintext and holds no keys.
 import { decodeAwarenessUpdate, decodeFrame, encodeAwarenessUpdate, encodeFrame, type Frame } from '../../lib/protocol/sync-frames';
-import { ERRORS, isErrorCode } from '../../lib/protocol/errors';
+import { ERRORS, isErrorCode, unreachable } from '../../lib/protocol/errors';
 import { CommitBatcher } from './commit-batcher';
+import type { ConsentRefusal, DocConsent } from './consent';
 import type { DocAccess, DocStore, VerifyEntry } from './doc-store';
 import { Room, type SyncPeer } from './room';
 import { signatureKey, validateOuterUpdate, type UpdateRefusal } from './validate-update';
@@ -11,6 +12,8 @@ export interface SyncServiceOptions {
   store: DocStore;
   access: DocAccess;
   verifyEntry: VerifyEntry;
+  /** Message requests and blocks; without it every member may write and be seen (tests of the bare protocol). */
+  consent?: DocConsent;
   /** Told after each durable commit: the per-device event streams carry `{docId, seq}` from here. */
   onCommitted?: (docId: string, seq: number) => void;
   /** Told when a peer is refused, with the code (for logs and tests, never content). */
@@ -19,6 +22,8 @@ export interface SyncServiceOptions {
 
 /** Close codes come from the one registry (44xx mirrors HTTP); an unregistered code is a plain 4400. */
 export const closeCodeFor = (code: string): number => (isErrorCode(code) ? ERRORS[code].close : 4400);
+
+const NOBODY: ReadonlySet<string> = new Set();
 
 interface PeerState {
   room: Room;
@@ -51,10 +56,8 @@ export class SyncService {
     this.#peers.set(peer, { room, chain: Promise.resolve(), closed: false });
     // Our state vector asks the client for what we lack; awareness of others shows who is here.
     peer.send(encodeFrame({ type: 'sync-step1', stateVector: room.encodedStateVector(room.committedVector) }));
-    if (room.awareness.size > 0) {
-      const entries = [...room.awareness].map(([clientId, a]) => ({ clientId, clock: a.clock, state: a.state }));
-      peer.send(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(entries) }));
-    }
+    const entries = this.#awarenessFor(room, peer);
+    if (entries.length > 0) peer.send(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(entries) }));
     return { ok: true };
   }
 
@@ -93,7 +96,7 @@ export class SyncService {
         gone.push({ clientId, clock: a.clock + 1, state: 'null' });
       }
     }
-    if (gone.length > 0) room.broadcast(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(gone) }));
+    if (gone.length > 0) this.#broadcastAwareness(room, peer, encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(gone) }));
     this.#forgetIfIdle(room);
   }
 
@@ -124,11 +127,9 @@ export class SyncService {
       case 'awareness':
         this.#relayAwareness(peer, state, frame.update);
         return;
-      case 'query-awareness': {
-        const entries = [...room.awareness].map(([clientId, a]) => ({ clientId, clock: a.clock, state: a.state }));
-        peer.send(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(entries) }));
+      case 'query-awareness':
+        peer.send(encodeFrame({ type: 'awareness', update: encodeAwarenessUpdate(this.#awarenessFor(room, peer)) }));
         return;
-      }
       case 'auth-denied':
       case 'stored':
         // Server-to-client frames: a client has no business sending them.
@@ -181,6 +182,13 @@ export class SyncService {
       peer.send(encodeFrame({ type: 'stored', stateVector: room.encodedStateVector(room.committedVector) }));
       return;
     }
+    // Checked after the awaits and before the reservation below, with no await between: a block or an
+    // accept is seen by the very next update, and two sockets of one writer cannot both slip under the cap.
+    const refusal = this.#consentRefusal(room, peer.accountId, accepted.signatures.length);
+    if (refusal !== null) {
+      this.#refuse(peer, state, refusal);
+      return;
+    }
     // Reserve what this update claims so later frames (from any socket) see it before it is on disk.
     for (const [client, end] of accepted.advances) room.stateVector.set(client, end);
     const keys = accepted.signatures.map(signatureKey);
@@ -206,7 +214,7 @@ export class SyncService {
     for (const key of keys) room.pendingSignatures.delete(key);
     for (const client of accepted.newClients) room.pendingClients.delete(client);
     // Durable now: relay to the others, tell the writer what is stored.
-    room.committed(update, accepted.advances);
+    room.committed(update, accepted.advances, accepted.newDeletes.length > 0);
     room.broadcast(encodeFrame({ type: 'sync-update', update }), peer);
     if (!state.closed) peer.send(encodeFrame({ type: 'stored', stateVector: room.encodedStateVector(room.committedVector) }));
     this.options.onCommitted?.(room.docId, seq);
@@ -226,15 +234,68 @@ export class SyncService {
         return;
       }
     }
+    // Someone who has not accepted a request reveals no presence or typing yet: their states are not kept
+    // and go nowhere (dropped, not refused, so a stock provider that announces itself keeps its socket).
+    const hidden = this.#awarenessHidden(room.docId, peer.accountId);
     for (const entry of entries) {
       room.awarenessOwners.set(entry.clientId, peer);
-      if (entry.state === 'null') room.awareness.delete(entry.clientId);
+      if (entry.state === 'null' || hidden === 'everyone') room.awareness.delete(entry.clientId);
       else room.awareness.set(entry.clientId, { peer, clock: entry.clock, state: entry.state });
     }
-    room.broadcast(encodeFrame({ type: 'awareness', update }), peer);
+    if (hidden === 'everyone') return;
+    this.#broadcastAwareness(room, peer, encodeFrame({ type: 'awareness', update }), hidden);
   }
 
-  #refuse(peer: SyncPeer, state: PeerState, code: UpdateRefusal | 'socket.bad_frame' | 'doc.not_member' | 'awareness.client_id_taken'): void {
+  #awarenessHidden(docId: string, accountId: string): 'everyone' | ReadonlySet<string> {
+    return this.options.consent?.awarenessHiddenFrom(docId, accountId) ?? NOBODY;
+  }
+
+  /** Sends `from`'s awareness frame to every other peer allowed to see it (no presence across a block). */
+  #broadcastAwareness(room: Room, from: SyncPeer, frame: Uint8Array, hidden = this.#awarenessHidden(room.docId, from.accountId)): void {
+    if (hidden === 'everyone') return;
+    for (const other of room.peers) if (other !== from && !hidden.has(other.accountId)) other.send(frame);
+  }
+
+  /** The awareness states `receiver` may see: its own, and others' unless hidden from it. */
+  #awarenessFor(room: Room, receiver: SyncPeer): Array<{ clientId: number; clock: number; state: string }> {
+    const hiddenByAccount = new Map<string, 'everyone' | ReadonlySet<string>>();
+    const visible: Array<{ clientId: number; clock: number; state: string }> = [];
+    for (const [clientId, a] of room.awareness) {
+      if (a.peer !== receiver) {
+        let hidden = hiddenByAccount.get(a.peer.accountId);
+        if (hidden === undefined) hiddenByAccount.set(a.peer.accountId, (hidden = this.#awarenessHidden(room.docId, a.peer.accountId)));
+        if (hidden === 'everyone' || hidden.has(receiver.accountId)) continue;
+      }
+      visible.push({ clientId, clock: a.clock, state: a.state });
+    }
+    return visible;
+  }
+
+  /** Message requests and blocks: who may add entries here now, and how many while a request waits. */
+  #consentRefusal(room: Room, accountId: string, newEntries: number): ConsentRefusal | null {
+    const consent = this.options.consent;
+    if (!consent) return null;
+    const policy = consent.writePolicy(room.docId, accountId);
+    switch (policy.kind) {
+      case 'open':
+        return null;
+      case 'refused':
+        return policy.code;
+      case 'capped': {
+        // Every entry is one item of its writer's Yjs client, so the writer's clocks count its entries exactly,
+        // the ones reserved but not yet committed included, and nobody else's writes use up its allowance.
+        const mine = new Set(consent.clientIdsOf(room.docId, accountId));
+        for (const [client, owner] of room.pendingClients) if (owner === accountId) mine.add(client);
+        let used = 0;
+        for (const client of mine) used += room.stateVector.get(client) ?? 0;
+        return used + newEntries > consent.requestEntryCap ? 'request.cap_reached' : null;
+      }
+      default:
+        return unreachable(policy);
+    }
+  }
+
+  #refuse(peer: SyncPeer, state: PeerState, code: UpdateRefusal | ConsentRefusal | 'socket.bad_frame' | 'doc.not_member' | 'awareness.client_id_taken'): void {
     this.options.onRefused?.(state.room.docId, peer.accountId, code);
     // y-protocols auth "permission denied" tells a stock client why, before the close.
     peer.send(encodeFrame({ type: 'auth-denied', reason: code }));

@@ -80,7 +80,7 @@ describe('bad input', () => {
   it('lists the allowed methods in Allow on 405', async () => {
     const response = await call(server, 'PUT', '/api/account');
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, PATCH');
+    expect(response.headers.get('allow')).toBe('GET, PATCH, DELETE');
   });
 
   it('accepts an explicit empty object on a body-less route', async () => {

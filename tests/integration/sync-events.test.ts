@@ -91,7 +91,8 @@ describe('changed', () => {
     expect(docSeq(server, ab.id)).toBe(3);
 
     // C learns nothing of it: the first thing its stream hears is its own new conversation.
-    const ac = await createConversation(server, a, [c]);
+    // (Left a request: accepting it would be a second event on C's own stream.)
+    const ac = await createConversation(server, a, [c], 'direct', { pending: true });
     await waitEvent(streamC, 'membership', (e) => e.type === 'membership');
     expect(after(streamC)).toEqual([{ type: 'membership', id: ac.id }]);
   });
@@ -121,7 +122,8 @@ describe('membership', () => {
     const [a, b, c] = await Promise.all([makeSyncUser(server), makeSyncUser(server), makeSyncUser(server)]);
     const streams = { a: await stream(a), b: await stream(b), c: await stream(c) };
 
-    const group = await createConversation(server, a, [b], 'group');
+    // Left a request for B: accepting it would be one more membership event on B's streams.
+    const group = await createConversation(server, a, [b], 'group', { pending: true });
     const key0 = group.keys.get(0)!;
     for (const s of [streams.a, streams.b]) await waitEvent(s, 'created', (e) => e.type === 'membership' && e.id === group.id);
 

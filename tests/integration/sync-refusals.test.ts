@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { docUpdates } from '../../sync-server/db/schema-docs';
 // Every refusal of the document sync server: the offending socket gets its code (a y-protocols auth
 // "permission denied" frame naming it, then the close code from the registry and the same reason), the
 // database's document tables do not change, and another socket in the same room keeps working.
@@ -255,6 +257,29 @@ describe('deletions', () => {
     expect([...before].every((s) => after.has(s))).toBe(true);
     // So an entry compacted away cannot come back as a new item.
     await refusedInRoom(r, a, 'entry.duplicate', (s) => s.append(more[0]!));
+  });
+
+  it('forgets the ciphertext of removed entries once a compaction is stored', async () => {
+    const r = await room();
+    const old = [1, 2, 3].map((i) => r.entry(a, `forgotten ${i}`));
+    r.writer.append(...old);
+    await r.writer.waitStoredAll();
+    const compactor = track(await SyncClient.synced(server, b, r.docId));
+    const snapshot = r.entry(b, 'summary', { kind: 'snapshot' });
+    compactor.doc.transact(() => {
+      compactor.entries.delete(0, compactor.entries.length);
+      compactor.entries.push([snapshot]);
+    });
+    await compactor.waitStoredAll();
+    const rows = () => Buffer.concat(server.db.orm.select().from(docUpdates).where(eq(docUpdates.docId, r.docId)).all().map((row) => row.update));
+    const stillThere = () => old.filter((e) => rows().includes(Buffer.from(e.subarray(e.length - 64))));
+    // The rewrite runs right after the commit's relays; nothing announces it, so poll with a deadline.
+    for (const deadline = Date.now() + 10_000; stillThere().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    expect(stillThere()).toEqual([]);
+    expect(rows().includes(Buffer.from(snapshot.subarray(snapshot.length - 64)))).toBe(true);
+    // A late joiner still converges on the snapshot alone.
+    const late = track(await SyncClient.synced(server, a, r.docId));
+    expect(late.entryIds()).toEqual([entryId(snapshot)]);
   });
 });
 

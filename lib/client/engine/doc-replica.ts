@@ -3,7 +3,7 @@
 // The outer document is the outbox: a local edit is sealed into an entry and appended at once, so nothing
 // typed is lost across reloads or while offline.
 import * as Y from 'yjs';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import { toBase64url } from '../../protocol/base64url';
 import { decodeEnvelope } from '../../protocol/envelope';
 import { scanUpdate, type ContentKind, type ScanLimits } from '../../protocol/yjs-update-scan';
@@ -277,6 +277,8 @@ export class DocReplica {
       this.entries.push([snapshot]);
     }, SEALING);
     this.#processed = new Set([key]);
+    // Rewrite the local log now, so the removed entries are not re-read on every open until y-indexeddb's own trim.
+    if (this.#persistence) void storeState(this.#persistence, true);
     // Own entries compacted before the server stored them stay pending until the snapshot is stored.
     const carried = [...this.#own.values()].flatMap((o) => o.messageIds);
     this.#own.clear();

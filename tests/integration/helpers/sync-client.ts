@@ -66,12 +66,17 @@ export interface Conversation {
   view: ConversationView;
 }
 
-/** POST /api/conversations with an epoch-0 key envelope for every member, the creator included. */
+/**
+ * POST /api/conversations with an epoch-0 key envelope for every member, the creator included. Strangers get it
+ * as a message request; unless `pending` is set, each of them accepts it here, so sync tests run between people
+ * who consented (the request cap and request rules have their own tests in privacy-*.test.ts).
+ */
 export async function createConversation(
   server: Pick<TestServer, 'url'>,
   creator: SyncUser,
   others: SyncUser[],
   kind: 'direct' | 'group' = others.length === 1 ? 'direct' : 'group',
+  options: { pending?: boolean } = {},
 ): Promise<Conversation> {
   const id = newDocId();
   const key = newEpochKey();
@@ -80,6 +85,12 @@ export async function createConversation(
     json: { id, kind, memberIds: others.map((o) => o.id), keyEnvelopes: keyEnvelopes(id, 0, key, creator, [creator, ...others]) },
   });
   expect(response.status, response.text).toBe(201);
+  if (!options.pending) {
+    for (const other of others) {
+      const accepted = await call(server, 'POST', `/api/conversations/${id}/accept`, { token: other.token });
+      expect(accepted.status, accepted.text).toBe(200);
+    }
+  }
   return { id, keys: new Map([[0, key]]), view: ConversationView.parse(response.body) };
 }
 

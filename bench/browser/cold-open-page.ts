@@ -1,0 +1,185 @@
+// The cold-open page, bundled by esbuild and served by the sync server itself (same origin for API and sockets).
+// It runs the project's client engine (lib/client/engine) in Chromium. Parameters come in the URL hash; the result
+// is left on `window.__benchResult` for the driver (bench/cold-open.ts). Modes:
+//   populate     sign-in state given, sync the conversation from the server into IndexedDB, save a plain-Yjs copy
+//   open         offline, measure: navigation -> newest 50 painted -> whole history listed (searchable)
+//   compact      online, engine with a low compaction threshold writes one message, which compacts the log
+//   plain-open   reference: plain Yjs + y-indexeddb loading the same messages, unencrypted, no verification
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import type { z } from 'zod';
+import { createVerifier, webCryptoBackend, webRandom, type Identity } from '../../lib/crypto';
+import { conversationParts, listMessages, MessageEntry } from '../../lib/docs';
+import type { Account } from '../../lib/protocol/api';
+import { fromBase64url } from '../../lib/protocol/base64url';
+import { fail, ok } from '../../lib/protocol/errors';
+import { errorCodeOf } from '../../lib/client/api';
+import type { ClientResult } from '../../lib/client/client-errors';
+import { createEngine } from '../../lib/client/engine/engine';
+
+interface Params {
+  mode: 'populate' | 'open' | 'compact' | 'plain-open';
+  token: string;
+  account: Account;
+  signing: { publicKey: string; secretKey: string };
+  box: { publicKey: string; secretKey: string };
+  docId: string;
+  dbName: string;
+  expected: number;
+}
+
+const PLAIN_DB = 'bench-plain-reference';
+/** When this module started running: everything before is loading and parsing the bundle. */
+const scriptMs = performance.now();
+const SHOWN = 50;
+const bytes = (text: string) => fromBase64url(text)!;
+const w = window as unknown as { __benchResult?: unknown };
+
+function render(rows: Array<{ author: string; body: string | null }>): void {
+  const list = document.createElement('ol');
+  for (const row of rows) {
+    const item = document.createElement('li');
+    item.textContent = `${row.author.slice(0, 6)}: ${row.body ?? '(deleted)'}`;
+    list.append(item);
+  }
+  document.body.replaceChildren(list);
+}
+
+/** Resolves after the frame that contains the DOM change has been produced. */
+const painted = () => new Promise<number>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
+
+async function engineFor(p: Params, online: boolean, compactAt?: number) {
+  const identity: Identity = {
+    signing: { publicKey: bytes(p.signing.publicKey), secretKey: bytes(p.signing.secretKey) },
+    box: { publicKey: bytes(p.box.publicKey), secretKey: bytes(p.box.secretKey) },
+  };
+  const request = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ClientResult<z.infer<S>>> => {
+    if (!online) return fail('network.offline');
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${p.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      return fail('network.offline');
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) return fail(errorCodeOf(res.status, json));
+    const parsed = schema.safeParse(json);
+    return parsed.success ? ok(parsed.data) : fail('response.invalid');
+  };
+  const verifier = createVerifier(webCryptoBackend());
+  const engine = await createEngine({
+    request,
+    identity,
+    account: p.account,
+    verifier,
+    random: webRandom,
+    now: () => Date.now(),
+    indexedDB,
+    subtle: crypto.subtle,
+    socket: { syncUrl: `ws://${location.host}/sync`, WebSocket },
+    onSignedOut: () => {},
+    dbName: p.dbName,
+    ...(compactAt ? { compactAt } : {}),
+  });
+  return { engine, verifier };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function populate(p: Params) {
+  const { engine } = await engineFor(p, true);
+  await engine.start();
+  await until(() => engine.conversations.ids().includes(p.docId), 'the conversation in the list', 30_000);
+  const conv = await engine.open(p.docId);
+  const messages = conversationParts(conv.replica.inner).messages;
+  await until(() => messages.size >= p.expected, `${p.expected} messages synced (have ${messages.size})`, 240_000);
+  await conv.replica.idle();
+  // The reference: the same inner document, unencrypted, in its own y-indexeddb database.
+  const plain = new Y.Doc();
+  Y.applyUpdate(plain, Y.encodeStateAsUpdate(conv.replica.inner));
+  const persistence = new IndexeddbPersistence(PLAIN_DB, plain);
+  await persistence.whenSynced;
+  await persistence.destroy();
+  await conv.close();
+  await engine.stop();
+  return { messages: messages.size };
+}
+
+async function compact(p: Params) {
+  const { engine } = await engineFor(p, true, 100);
+  await engine.start();
+  const conv = await engine.open(p.docId);
+  await until(() => conv.connectionState() === 'synced', 'synced', 60_000);
+  await conv.replica.idle();
+  const before = conv.replica.entries.length;
+  const sent = await conv.send('this message makes the log compact');
+  if (!sent.ok) throw new Error(`send failed: ${sent.code}`);
+  await until(() => conv.replica.entries.length === 1, 'compacted to one snapshot entry', 60_000);
+  await until(() => !conv.replica.hasPending(), 'the snapshot stored by the server', 120_000);
+  await conv.close();
+  await engine.stop();
+  return { entriesBefore: before, entriesAfter: 1 };
+}
+
+async function open(p: Params) {
+  const { engine, verifier } = await engineFor(p, false);
+  await engine.start();
+  const startedMs = performance.now();
+  const conv = await engine.open(p.docId);
+  const loadedMs = performance.now();
+  const newest = await listMessages(conv.replica.inner, { docId: p.docId, verifier, limit: SHOWN });
+  render(newest);
+  const paintedAt = await painted();
+  // The whole history, as the engine lists it for the screen (every message verified), indexed for search.
+  const all = await conv.messages();
+  const index = all.map((m) => (m.body ?? '').toLowerCase());
+  const searchableAt = performance.now();
+  const hits = index.filter((b) => b.includes('garden')).length;
+  const result = { scriptMs, startedMs, loadedMs, paintedMs: paintedAt, searchableMs: searchableAt, shown: newest.length, total: all.length, verified: all.every((m) => m.verified), hits };
+  await conv.close();
+  await engine.stop();
+  return result;
+}
+
+async function plainOpen() {
+  const doc = new Y.Doc();
+  const startedMs = performance.now();
+  const persistence = new IndexeddbPersistence(PLAIN_DB, doc);
+  await persistence.whenSynced;
+  const loadedMs = performance.now();
+  const entries: MessageEntry[] = [];
+  conversationParts(doc).messages.forEach((raw) => {
+    const parsed = MessageEntry.safeParse(raw);
+    if (parsed.success) entries.push(parsed.data);
+  });
+  entries.sort((a, b) => (a.sentAt !== b.sentAt ? a.sentAt - b.sentAt : a.id < b.id ? -1 : 1));
+  render(entries.slice(-SHOWN).map((e) => ({ author: e.author, body: e.type === 'message' ? e.body : null })));
+  const paintedAt = await painted();
+  const index = entries.map((e) => (e.type === 'message' ? e.body : '').toLowerCase());
+  const searchableAt = performance.now();
+  const hits = index.filter((b) => b.includes('garden')).length;
+  await persistence.destroy();
+  return { scriptMs, startedMs, loadedMs, paintedMs: paintedAt, searchableMs: searchableAt, shown: Math.min(SHOWN, entries.length), total: entries.length, verified: false, hits };
+}
+
+async function main(): Promise<void> {
+  const p = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Params;
+  try {
+    const value = p.mode === 'populate' ? await populate(p) : p.mode === 'compact' ? await compact(p) : p.mode === 'open' ? await open(p) : await plainOpen();
+    w.__benchResult = { ok: true, value };
+  } catch (error) {
+    w.__benchResult = { ok: false, error: String((error as Error)?.stack ?? error) };
+  }
+}
+
+void main();

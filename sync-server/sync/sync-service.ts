@@ -227,17 +227,19 @@ export class SyncService {
       this.#refuse(peer, state, 'socket.bad_frame');
       return;
     }
-    for (const entry of entries) {
+    // An awareness client id belongs to the socket that first used it. Entries for ids owned by another
+    // socket are dropped, not relayed: a stock y-websocket provider echoes the states it received, and
+    // that echo must neither impersonate their owners nor cost the echoing socket its connection.
+    const own = entries.filter((entry) => {
       const owner = room.awarenessOwners.get(entry.clientId);
-      if (owner && owner !== peer) {
-        this.#refuse(peer, state, 'awareness.client_id_taken');
-        return;
-      }
-    }
+      return owner === undefined || owner === peer;
+    });
+    if (own.length === 0) return;
+    if (own.length < entries.length) update = encodeAwarenessUpdate(own);
     // Someone who has not accepted a request reveals no presence or typing yet: their states are not kept
     // and go nowhere (dropped, not refused, so a stock provider that announces itself keeps its socket).
     const hidden = this.#awarenessHidden(room.docId, peer.accountId);
-    for (const entry of entries) {
+    for (const entry of own) {
       room.awarenessOwners.set(entry.clientId, peer);
       if (entry.state === 'null' || hidden === 'everyone') room.awareness.delete(entry.clientId);
       else room.awareness.set(entry.clientId, { peer, clock: entry.clock, state: entry.state });

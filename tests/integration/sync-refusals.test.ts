@@ -398,18 +398,25 @@ describe('client ids', () => {
     });
   });
 
-  it('refuses an awareness client id used by another socket with awareness.client_id_taken', async () => {
+  it('never relays awareness for a client id another socket owns, and keeps the echoing socket open', async () => {
     const r = await room();
     const state = (n: number): string => JSON.stringify({ c: `ciphertext-${n}` });
     const mine = 424_242;
     r.writer.send({ type: 'awareness', update: encodeAwarenessUpdate([{ clientId: mine, clock: 1, state: state(1) }]) });
     await r.observer.waitFor('awareness relayed', () => r.observer.frames.some((f) => f.type === 'awareness'));
 
-    // Another socket of the same account is still another socket.
-    for (const who of [b, a]) {
-      await refusedInRoom(r, who, 'awareness.client_id_taken', (s) =>
-        s.send({ type: 'awareness', update: encodeAwarenessUpdate([{ clientId: mine, clock: 2, state: state(2) }]) }),
-      );
+    // Another socket (of another account, or of the same one) claims the id: dropped, not relayed.
+    for (const [i, who] of [b, a].entries()) {
+      const own = 777 + i;
+      const impostor = track(await SyncClient.synced(server, who, r.docId));
+      const before = r.observer.frames.filter((f) => f.type === 'awareness').length;
+      impostor.send({ type: 'awareness', update: encodeAwarenessUpdate([{ clientId: mine, clock: 9, state: JSON.stringify({ c: 'forged' }) }, { clientId: own, clock: 1, state: state(7) }]) });
+      // Its own id goes through; the owned one does not.
+      await r.observer.waitFor('the impostor’s own state relayed', () => r.observer.frames.filter((f) => f.type === 'awareness').length > before);
+      const relayed = r.observer.frames.filter((f) => f.type === 'awareness').slice(before);
+      expect(JSON.stringify(relayed)).not.toContain('forged');
+      expect(impostor.closed).toBeNull();
+
     }
     // The owner keeps updating it.
     const seen = r.observer.frames.filter((f) => f.type === 'awareness').length;

@@ -1,5 +1,5 @@
-// Message requests: someone new who starts a conversation with you waits until you accept it (the server
-// refuses writes before that). Tests whose second person writes accept first, as that person would.
+// Message requests: a conversation from someone new waits in Message requests until the recipient accepts;
+// until then the sender may write only a few entries and sees no presence. Tests accept as the person would.
 import { call } from './api';
 import type { Device } from './engine-device';
 import type { TestServer } from './server';

@@ -269,7 +269,14 @@ export class DocReplica {
     const items = entryItems(this.entries);
     if (!items.every((e) => this.#processed.has(entryKey(e.bytes)))) return;
     const { codec } = this.options;
-    const snapshot = codec.seal({ epoch: codec.writeEpoch(), kind: 'snapshot', update: Y.encodeStateAsUpdate(this.inner), preview: null });
+    let snapshot: Uint8Array;
+    try {
+      snapshot = codec.seal({ epoch: codec.writeEpoch(), kind: 'snapshot', update: Y.encodeStateAsUpdate(this.inner), preview: null });
+    } catch {
+      // Past the snapshot size cap (about 10,000 short messages) the log stays as it is: nothing is lost,
+      // it only loads slower. Splitting history into several snapshots is future work.
+      return;
+    }
     const key = entryKey(snapshot);
     const id = { client: this.outer.clientID, clock: Y.getState(this.outer.store, this.outer.clientID) };
     this.outer.transact(() => {

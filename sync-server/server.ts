@@ -180,6 +180,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const httpServer = createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, (req, res) => {
     void handleRequest(req, res);
   });
+  // Longer than clients keep idle connections (browsers, undici: a few seconds), so it is always the client
+  // that closes an idle connection and never the server under a request that is already on its way.
+  httpServer.keepAliveTimeout = 65_000;
   httpServer.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const code = error.code ?? '';
     if (code === 'ECONNRESET' || !socket.writable) {

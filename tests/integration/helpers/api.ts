@@ -28,7 +28,7 @@ export async function call(server: Pick<TestServer, 'url'>, method: string, path
     body = typeof options.raw === 'string' ? options.raw : new Uint8Array(options.raw);
   }
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(server.url + path, { method, headers, body, redirect: 'manual' });
+  const response = await fetchOnce(server.url + path, { method, headers, body, redirect: 'manual' });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -43,4 +43,19 @@ export async function call(server: Pick<TestServer, 'url'>, method: string, path
 /** The error code of a JSON error answer, or undefined. */
 export function codeOf(response: ApiResponse): string | undefined {
   return response.body?.error?.code;
+}
+
+/**
+ * fetch, retried once when a kept-alive connection turned out closed by the server (undici reports
+ * UND_ERR_SOCKET before any response). Browsers retry such a request themselves; under CI load the
+ * server's idle timeout and the client's reuse can cross.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw error;
+    return fetch(url, init);
+  }
 }

@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Brand } from '../_components/brand';
-import { useSession } from '../_components/client-context';
+import { useEngine, useSession } from '../_components/client-context';
+import { useTotalUnread } from './home/use-total-unread';
 import { NavIcon, type NavIconName } from '../_components/nav-icon';
 import { StatusNotice } from '../_components/notice';
 import { useRedirectWhenSignedOut } from '../_components/redirects';
@@ -19,6 +20,7 @@ const NAV: Array<{ href: string; label: string; icon: NavIconName }> = [
 export default function AppShell({ children }: { children: ReactNode }) {
   const session = useSession();
   const pathname = usePathname();
+  const unread = useTotalUnread(useEngine());
   useRedirectWhenSignedOut();
   // A conversation fills the window: its messages scroll, the composer stays in reach.
   const inConversation = pathname.startsWith('/c/') || pathname === '/c';
@@ -47,6 +49,12 @@ export default function AppShell({ children }: { children: ReactNode }) {
                 <Link href={item.href} aria-current={current ? 'page' : undefined}>
                   <NavIcon name={item.icon} />
                   <span>{item.label}</span>
+                  {item.href === '/home/' && unread > 0 ? (
+                    <span className="count-badge">
+                      {unread > 99 ? '99+' : unread}
+                      <span className="visually-hidden"> unread</span>
+                    </span>
+                  ) : null}
                 </Link>
               </li>
             );

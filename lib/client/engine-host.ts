@@ -27,6 +27,13 @@ export interface DeviceEngine {
   /** The conversation on screen; opens and closes run one after another, so one never closes the next. */
   open(docId: string): Promise<OpenConversation>;
   startConversation(input: { handles: string; title?: string }): Promise<Result<string, ClientErrorCode> | StartFailure>;
+  search: Engine['search'];
+  totalUnread: Engine['totalUnread'];
+  safetyNumber: Engine['safetyNumber'];
+  markVerified: Engine['markVerified'];
+  verificationStatus: Engine['verificationStatus'];
+  keyWarnings: Engine['keyWarnings'];
+  history: Engine['history'];
 }
 
 export interface EngineHost {
@@ -112,6 +119,13 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
           },
           input,
         ),
+      search: (query, searchOptions) => engine.search(query, searchOptions),
+      totalUnread: () => engine.totalUnread(),
+      safetyNumber: (accountId, docId) => engine.safetyNumber(accountId, docId),
+      markVerified: (accountId, verifyOptions) => engine.markVerified(accountId, verifyOptions),
+      verificationStatus: (accountId, docId) => engine.verificationStatus(accountId, docId),
+      keyWarnings: (docId) => engine.keyWarnings(docId),
+      history: (docId) => engine.history(docId),
     };
   }
 

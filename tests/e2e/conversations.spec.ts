@@ -1,12 +1,13 @@
 // Conversations end to end: each person is a browser context of their own against the real server.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import {
+  acceptRequest,
   appAlert,
   expect,
   expectNoSeriousViolations,
   makeUser,
   shot,
-  signUp,
+  signUpWithToken,
   test,
   waitForController,
   type TestUser,
@@ -16,14 +17,15 @@ interface Person {
   user: TestUser;
   context: BrowserContext;
   page: Page;
+  token: string;
 }
 
 async function person(browser: Browser, baseURL: string | undefined, name: string): Promise<Person> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   const user = makeUser({ displayName: name });
-  await signUp(page, user);
-  return { user, context, page };
+  const token = await signUpWithToken(page, user);
+  return { user, context, page, token };
 }
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
@@ -109,7 +111,9 @@ test('offline, history stays readable and writes wait as Pending until the netwo
   const alice = await person(browser, baseURL, 'Alice Offline');
   const bob = await person(browser, baseURL, 'Bob Online');
   await waitForController(alice.page);
-  await startConversation(alice.page, bob.user.handle);
+  const docId = await startConversation(alice.page, bob.user.handle);
+  // Bob accepts Alice's request: until then the server caps what she may write (her read markers count too).
+  await acceptRequest(bob.page, bob.token, docId);
   await send(alice.page, 'Written while online');
   await openFromList(bob.page, 'Alice Offline');
   await expect(messages(bob.page)).toHaveCount(1);

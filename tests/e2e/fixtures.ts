@@ -244,3 +244,22 @@ export async function expectNoSeriousViolations(page: Page, screen: string): Pro
     .map((violation) => ({ screen, id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
   expect(serious).toEqual([]);
 }
+
+/** Signs up and returns the session token the server granted (to act through the API as that person). */
+export async function signUpWithToken(page: Page, user: TestUser): Promise<string> {
+  const granted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/accounts' && r.request().method() === 'POST');
+  await signUp(page, user);
+  return ((await (await granted).json()) as { token: string }).token;
+}
+
+/**
+ * Accepts a message request through the API, as the recipient would in the app: until then the server caps
+ * what the sender may write (read positions count too). Harmless where no request is pending.
+ */
+export async function acceptRequest(page: Page, token: string, docId: string): Promise<void> {
+  const response = await page.request.post(`/api/conversations/${encodeURIComponent(docId)}/accept`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: {},
+  });
+  expect([200, 404, 409]).toContain(response.status());
+}

@@ -1,15 +1,28 @@
 'use client';
 // Writing a message: Enter sends, Shift+Enter starts a new line. Offline the message is kept on the device
 // and shows `Pending` until the server has it.
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_BODY_LENGTH } from '../../../lib/docs';
-import type { OpenConversation } from '../../../lib/client/engine/engine';
+import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
 import { ErrorAlert } from '../../_components/notice';
 
-export function Composer({ conversation }: { conversation: OpenConversation | null }) {
+export function Composer({
+  conversation,
+  replyingTo = null,
+  onReplied = () => undefined,
+}: {
+  conversation: OpenConversation | null;
+  /** The message this one answers, shown above the box until sent or cancelled. */
+  replyingTo?: ShownMessage | null;
+  onReplied?: () => void;
+}) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const sending = useRef(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (replyingTo) box.current?.focus();
+  }, [replyingTo]);
   const hintId = useId();
   const inputId = useId();
 
@@ -17,9 +30,10 @@ export function Composer({ conversation }: { conversation: OpenConversation | nu
     if (!conversation || sending.current || text.trim() === '') return;
     sending.current = true;
     const body = text;
-    const sent = await conversation.send(body);
+    const sent = replyingTo ? await conversation.reply(body, replyingTo.id) : await conversation.send(body);
     sending.current = false;
     if (sent.ok) {
+      if (replyingTo) onReplied();
       // Only what was sent is cleared: anything typed meanwhile stays.
       setText((now) => (now === body ? '' : now));
       setError(null);
@@ -44,19 +58,39 @@ export function Composer({ conversation }: { conversation: OpenConversation | nu
   return (
     <form className="composer" onSubmit={onSubmit} aria-label="Write a message">
       <ErrorAlert message={error} />
+      {replyingTo ? (
+        <div className="replying-to">
+          <p className="small">
+            Replying to <strong>{replyingTo.authorName}</strong>: <span className="quote-text">{(replyingTo.body ?? '').slice(0, 120)}</span>
+          </p>
+          <button type="button" className="button ghost small" onClick={onReplied}>
+            Cancel reply
+          </button>
+        </div>
+      ) : null}
       <div className="composer-row">
         <label htmlFor={inputId} className="visually-hidden">
           Message
         </label>
         <textarea
+          ref={box}
           id={inputId}
           rows={1}
           value={text}
           maxLength={MAX_BODY_LENGTH}
           placeholder="Write a message"
           aria-describedby={hintId}
-          onChange={(event) => setText(event.target.value)}
-          onKeyDown={onKeyDown}
+          onChange={(event) => {
+            setText(event.target.value);
+            // Encrypted and throttled by the engine; false once the draft is cleared.
+            conversation?.setTyping(event.target.value !== '');
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && replyingTo) {
+              event.preventDefault();
+              onReplied();
+            } else onKeyDown(event);
+          }}
           disabled={!conversation}
         />
         <button type="submit" className="button primary" disabled={!conversation}>

@@ -4,13 +4,16 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
+import type { ShownMessage } from '../../../lib/client/engine/engine';
 import type { ConversationView } from '../../../lib/protocol/api-docs';
 import { useEngine, useOnline } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
 import { Composer } from './composer';
 import { MembersDialog } from './members-dialog';
+import { KeyWarningBanner } from './key-warning-banner';
 import { MessageList } from './message-list';
+import { TypingIndicator } from './typing-indicator';
 import { useOpenConversation } from './use-open-conversation';
 
 interface Membership {
@@ -47,13 +50,18 @@ function useMembership(engine: DeviceEngine | null, docId: string | null): Membe
 }
 
 export function ConversationScreen() {
-  const docId = useSearchParams().get('id');
+  const params = useSearchParams();
+  const docId = params.get('id');
+  const focusMessageId = params.get('m');
   const engine = useEngine();
   const online = useOnline();
   const { view, title, gone } = useMembership(engine, docId);
   const member = view !== undefined && !gone;
-  const { conversation, messages, loaded, failed } = useOpenConversation(engine, docId, member, online);
+  const { conversation, messages, loaded, failed, hasOlder, loadOlder, reveal } = useOpenConversation(engine, docId, member, online);
   const [membersOpen, setMembersOpen] = useState(false);
+  const [replyingTo, setReplyingTo] = useState<ShownMessage | null>(null);
+  // Verifying someone changes what the banner says without any change to the conversation itself.
+  const [, setVerifications] = useState(0);
 
   if (engine === null) return <StatusNotice busy>Opening the conversation…</StatusNotice>;
   if (!docId || !view) {
@@ -71,6 +79,8 @@ export function ConversationScreen() {
   }
 
   const others = view.members.filter((m) => m.accountId !== engine.accountId);
+  const myKey = view.members.find((m) => m.accountId === engine.accountId)?.signingPublicKey ?? null;
+  const warnings = member ? engine.keyWarnings(docId) : [];
   const subtitle = gone
     ? 'You are no longer a member'
     : view.kind === 'group'
@@ -99,21 +109,38 @@ export function ConversationScreen() {
           reaches you.
         </p>
       ) : null}
+      <KeyWarningBanner warnings={warnings} onReview={() => setMembersOpen(true)} />
       <ErrorAlert message={failed ? 'This conversation could not be opened on this device. Reload the page to try again.' : null} />
       {loaded || gone ? (
         <MessageList
           messages={messages}
           docId={docId}
           emptyText={online ? 'No messages yet. Say hello!' : 'No messages on this device yet.'}
+          conversation={conversation}
+          isGroup={view.kind === 'group'}
+          myKey={myKey}
+          hasOlder={hasOlder}
+          onLoadOlder={loadOlder}
+          reveal={reveal}
+          onReply={setReplyingTo}
+          focusMessageId={focusMessageId}
         />
       ) : (
         <div className="chat-body">
           <StatusNotice busy>Decrypting messages…</StatusNotice>
         </div>
       )}
-      {gone ? null : <Composer conversation={conversation} />}
+      <TypingIndicator conversation={conversation} />
+      {gone ? null : <Composer conversation={conversation} replyingTo={replyingTo} onReplied={() => setReplyingTo(null)} />}
       {member ? (
-        <MembersDialog engine={engine} view={view} conversation={conversation} open={membersOpen} onClose={() => setMembersOpen(false)} />
+        <MembersDialog
+          engine={engine}
+          view={view}
+          conversation={conversation}
+          open={membersOpen}
+          onClose={() => setMembersOpen(false)}
+          onVerified={() => setVerifications((n) => n + 1)}
+        />
       ) : null}
     </section>
   );

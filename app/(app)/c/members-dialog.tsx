@@ -14,6 +14,9 @@ import { useOnline } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
+import { GroupHistory } from './group-history';
+import { MemberSafety } from './member-safety';
+import { RenameForm } from './rename-form';
 
 /** How long leaving waits for the signed `leave` record to reach the server before telling it. */
 const LEAVE_FLUSH_MS = 10_000;
@@ -61,12 +64,14 @@ export function MembersDialog({
   conversation,
   open,
   onClose,
+  onVerified = () => undefined,
 }: {
   engine: DeviceEngine;
   view: ConversationView;
   conversation: OpenConversation | null;
   open: boolean;
   onClose: () => void;
+  onVerified?: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
@@ -155,6 +160,7 @@ export function MembersDialog({
                   {me ? <span className="badge">You</span> : null}
                 </span>
                 <span className="muted small">{member.handle ? `@${member.handle}` : 'no handle'}</span>
+                {me || !open ? null : <MemberSafety engine={engine} docId={view.id} accountId={member.accountId} name={name} signingKey={member.signingPublicKey} onVerified={onVerified} />}
               </span>
               {isGroup && !me ? (
                 <button
@@ -172,6 +178,9 @@ export function MembersDialog({
         })}
       </ul>
 
+      {isGroup && open ? (
+        <RenameForm conversation={conversation} title={engine.conversations.list().find((c) => c.id === view.id)?.title ?? ''} />
+      ) : null}
       {isGroup ? (
         <form className="inline-form add-member" onSubmit={add} noValidate aria-labelledby={`${titleId}-add`}>
           <h3 id={`${titleId}-add`}>Add someone</h3>
@@ -195,6 +204,7 @@ export function MembersDialog({
 
       <ErrorAlert message={error} />
       <StatusNotice busy={busy !== null}>{busy ?? done}</StatusNotice>
+      {open && isGroup ? <GroupHistory engine={engine} docId={view.id} members={view.members.length} /> : null}
 
       <div className="dialog-footer">
         {confirmLeave ? (

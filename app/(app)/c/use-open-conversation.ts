@@ -1,7 +1,7 @@
 'use client';
 // Keeps one conversation open while it is on screen: its messages (verified and decrypted by the engine),
 // re-read on every change, and a fresh socket when the network comes back.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
 
@@ -12,15 +12,31 @@ export interface OpenState {
   loaded: boolean;
   /** The device could not open it (its local storage failed). */
   failed: boolean;
+  /** More messages exist before the first one shown. */
+  hasOlder: boolean;
 }
 
-const CLOSED: OpenState = { conversation: null, messages: [], loaded: false, failed: false };
+export interface OpenConversationState extends OpenState {
+  /** Shows another page of older messages. */
+  loadOlder(): void;
+  /** Widens the window until this message is shown; false if it is not in the conversation. */
+  reveal(messageId: string): Promise<boolean>;
+}
+
+/** Messages shown at first and added per "load older": the DOM stays bounded by what the reader asked for. */
+export const PAGE = 100;
+const CLOSED: OpenState = { conversation: null, messages: [], loaded: false, failed: false, hasOlder: false };
+const noop = () => undefined;
 
 /** `enabled` is false once the person is no longer a member: the last listing stays, nothing new arrives. */
-export function useOpenConversation(engine: DeviceEngine | null, docId: string | null, enabled: boolean, online: boolean): OpenState {
+export function useOpenConversation(engine: DeviceEngine | null, docId: string | null, enabled: boolean, online: boolean): OpenConversationState {
   const [state, setState] = useState<OpenState & { docId: string | null }>({ ...CLOSED, docId: null });
   const [attempt, setAttempt] = useState(0);
   const current = useRef<OpenConversation | null>(null);
+  // Per conversation: a reopen (a new socket after the network returned) keeps what the reader loaded.
+  const limit = useRef({ docId, count: PAGE });
+  if (limit.current.docId !== docId) limit.current = { docId, count: PAGE };
+  const reread = useRef<() => Promise<void>>(() => Promise.resolve());
   const wasOnline = useRef(online);
 
   // The socket waits longer after each failed attempt; when the browser is back online, start over at once.
@@ -46,17 +62,22 @@ export function useOpenConversation(engine: DeviceEngine | null, docId: string |
         current.current = conversation;
         const read = () => {
           const n = ++listing;
-          conversation.messages().then(
-            (messages) => {
-              if (!cancelled && n === listing) setState({ docId, conversation, messages, loaded: true, failed: false });
+          const want = limit.current.count;
+          return conversation.messages({ limit: want + 1 }).then(
+            (listed) => {
+              // One more than shown tells whether older ones exist.
+              const hasOlder = listed.length > want;
+              const messages = hasOlder ? listed.slice(1) : listed;
+              if (!cancelled && n === listing) setState({ docId, conversation, messages, loaded: true, failed: false, hasOlder });
             },
             () => {
               if (!cancelled && n === listing) setState((s) => ({ ...s, failed: true }));
             },
           );
         };
-        unsubscribe = conversation.subscribe(read);
-        read();
+        reread.current = read;
+        unsubscribe = conversation.subscribe(() => void read());
+        void read();
       },
       () => {
         if (!cancelled) setState((s) => ({ ...s, docId, failed: true }));
@@ -64,13 +85,36 @@ export function useOpenConversation(engine: DeviceEngine | null, docId: string |
     );
     return () => {
       cancelled = true;
+      reread.current = () => Promise.resolve();
       unsubscribe();
       if (current.current === opened) current.current = null;
       void opened?.close();
     };
   }, [engine, docId, enabled, attempt]);
 
-  if (state.docId !== docId) return CLOSED;
+  const loadOlder = useCallback(() => {
+    limit.current.count += PAGE;
+    void reread.current();
+  }, []);
+
+  const reveal = useCallback(async (messageId: string): Promise<boolean> => {
+    const conversation = current.current;
+    if (!conversation) return false;
+    const target = await conversation.message(messageId);
+    if (!target) return false;
+    // Count what is newer than the target, then show that many and a little context.
+    const all = await conversation.messages();
+    const index = all.findIndex((m) => m.id === messageId);
+    if (index < 0) return false;
+    const needed = all.length - index + 10;
+    if (needed > limit.current.count) {
+      limit.current.count = Math.ceil(needed / PAGE) * PAGE;
+      await reread.current();
+    }
+    return true;
+  }, []);
+
+  if (state.docId !== docId) return { ...CLOSED, loadOlder: noop, reveal: () => Promise.resolve(false) };
   // Closed (left, removed): what was shown stays readable, but nothing can be sent through it.
-  return enabled ? state : { ...state, conversation: null };
+  return { ...(enabled ? state : { ...state, conversation: null }), loadOlder, reveal };
 }

@@ -11,6 +11,7 @@ import { NavIcon } from '../../_components/nav-icon';
 import { StatusNotice } from '../../_components/notice';
 import { TimeText } from '../../_components/time-text';
 import { Avatar } from '../../_components/avatar';
+import { MessageSearch } from './message-search';
 import { NewConversationForm } from './new-conversation-form';
 import { useConversationList } from './use-conversation-list';
 
@@ -45,6 +46,7 @@ export function ConversationsScreen() {
               toggle.current?.focus();
             }}
           /> : null}</div>
+      {engine !== null && list.length > 0 ? <MessageSearch engine={engine} /> : null}
       {engine === null ? (
         <StatusNotice busy>Opening your conversations…</StatusNotice>
       ) : list.length === 0 ? (
@@ -85,7 +87,15 @@ function ConversationItem({ conversation, engine }: { conversation: Conversation
             <span className="conversation-title">{conversation.title}</span>
             <TimeText className="conversation-time" at={conversation.activeAt} />
           </span>
-          <span className="conversation-preview">{preview}</span>
+          <span className="conversation-bottom">
+            <span className="conversation-preview">{preview}</span>
+            {conversation.unread > 0 ? (
+              <span className="count-badge">
+                {conversation.unread > 99 ? '99+' : conversation.unread}
+                <span className="visually-hidden"> unread</span>
+              </span>
+            ) : null}
+          </span>
         </span>
       </Link>
     </li>

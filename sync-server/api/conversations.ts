@@ -100,6 +100,17 @@ export function conversationView(deps: ApiDeps, docId: string, viewerId: string)
   };
 }
 
+const decodeEnvelopes = (uploads: KeyEnvelopeUpload[]) => uploads.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) }));
+
+/** A group the caller belongs to (members are added and removed only in groups). */
+function groupOf(deps: ApiDeps, rawId: string | undefined, auth: Auth) {
+  const member = memberOf(deps, rawId, auth);
+  if (!member.ok) return member;
+  const doc = deps.repos.documents.find(member.docId)!;
+  if (doc.kind !== 'group') return { ok: false as const, reply: refuse('doc.not_a_group') };
+  return { ok: true as const, docId: member.docId, doc };
+}
+
 /** Loads a conversation the caller belongs to; a non-member learns nothing, not even that it exists. */
 export function memberOf(deps: ApiDeps, rawId: string | undefined, auth: Auth): { ok: true; docId: string } | { ok: false; reply: ApiReply } {
   const id = parse(DocId, rawId);
@@ -163,7 +174,7 @@ export function conversationsRoutes(deps: ApiDeps) {
           const made = documents.create(
             { id: body.id, kind: body.kind, createdBy: me, now },
             members,
-            body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })),
+            decodeEnvelopes(body.keyEnvelopes),
           );
           if (!made) return { ok: false as const, code: 'doc.exists' as const };
           privacy.setStatus(body.id, decided.requests, 'request');
@@ -182,11 +193,9 @@ export function conversationsRoutes(deps: ApiDeps) {
       pattern: '/api/conversations/:id/members',
       body: AddMembersRequest,
       handle: async ({ params, body }, auth) => {
-        const member = memberOf(deps, params.id, auth);
-        if (!member.ok) return member.reply;
-        const { docId } = member;
-        const doc = documents.find(docId)!;
-        if (doc.kind !== 'group') return refuse('doc.not_a_group');
+        const group = groupOf(deps, params.id, auth);
+        if (!group.ok) return group.reply;
+        const { docId, doc } = group;
         const current = new Set(documents.memberIds(docId));
         const added = [...new Set(body.memberIds)];
         if (added.length !== body.memberIds.length || added.some((id) => current.has(id))) return refuse('request.invalid');
@@ -202,7 +211,7 @@ export function conversationsRoutes(deps: ApiDeps) {
           privacy.forgetDeclined(docId, added);
           documents.addMembers(docId, added, auth.account.id, doc.epoch, now);
           privacy.setStatus(docId, decided.requests, 'request');
-          documents.putKeyEnvelopes(docId, doc.epoch, auth.account.id, body.keyEnvelopes.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.putKeyEnvelopes(docId, doc.epoch, auth.account.id, decodeEnvelopes(body.keyEnvelopes), now);
           documents.touch(docId, now);
           return { ok: true as const };
         });
@@ -217,11 +226,9 @@ export function conversationsRoutes(deps: ApiDeps) {
       pattern: '/api/conversations/:id/remove',
       body: RemoveMemberRequest,
       handle: async ({ params, body }, auth) => {
-        const member = memberOf(deps, params.id, auth);
-        if (!member.ok) return member.reply;
-        const { docId } = member;
-        const doc = documents.find(docId)!;
-        if (doc.kind !== 'group') return refuse('doc.not_a_group');
+        const group = groupOf(deps, params.id, auth);
+        if (!group.ok) return group.reply;
+        const { docId, doc } = group;
         if (body.accountId === auth.account.id) return refuse('request.invalid');
         const current = documents.memberIds(docId);
         const declined = privacy.declinedIds(docId);
@@ -238,7 +245,7 @@ export function conversationsRoutes(deps: ApiDeps) {
         deps.repos.transaction(() => {
           documents.removeMember(docId, body.accountId);
           privacy.forgetDeclined(docId, [body.accountId]);
-          documents.putKeyEnvelopes(docId, body.rotation.epoch, auth.account.id, kept.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.putKeyEnvelopes(docId, body.rotation.epoch, auth.account.id, decodeEnvelopes(kept), now);
           documents.setEpoch(docId, body.rotation.epoch, false, now);
         });
         // The removed member's open sockets on this document end now; it reads nothing written after.
@@ -284,7 +291,7 @@ export function conversationsRoutes(deps: ApiDeps) {
         if (!(await envelopesVerify(deps, docId, body.epoch, auth.account.signingPublicKey, body.keyEnvelopes))) return refuse('doc.bad_key_envelope');
         const now = deps.clock.now();
         deps.repos.transaction(() => {
-          documents.putKeyEnvelopes(docId, body.epoch, auth.account.id, kept.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) })), now);
+          documents.putKeyEnvelopes(docId, body.epoch, auth.account.id, decodeEnvelopes(kept), now);
           documents.setEpoch(docId, body.epoch, false, now);
         });
         notifyMembership(docId, current);

@@ -55,8 +55,21 @@ export async function makeDevice(
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.text}`);
   const grant = SessionGrant.parse(response.body);
 
-  const device = { name, identity, account: grant.account, token: grant.token, online: true } as Device;
-  const requestFn = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ClientResult<z.infer<S>>> => {
+  return startDevice(server, { name, identity, account: grant.account, token: grant.token }, options);
+}
+
+/**
+ * Runs an engine for an existing account on this "device": its own IndexedDB databases (or, with `dbName`,
+ * the databases of an earlier run — a reload), fetch for HTTP, `ws` for sockets.
+ */
+export async function startDevice(
+  server: Pick<TestServer, 'url' | 'wsUrl' | 'origin'>,
+  who: Pick<Device, 'name' | 'identity' | 'account' | 'token'>,
+  options: { compactAt?: number; dbName?: string; online?: boolean } = {},
+): Promise<Device & { dbName: string }> {
+  const dbName = options.dbName ?? `hn-test-${who.name}-${randomBytes(4).toString('hex')}`;
+  const device = { ...who, online: options.online ?? true, dbName } as Device & { dbName: string };
+  const request = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ClientResult<z.infer<S>>> => {
     if (!device.online) return fail('network.offline');
     let res: Response;
     try {
@@ -73,11 +86,10 @@ export async function makeDevice(
     const parsed = schema.safeParse(json);
     return parsed.success ? ok(parsed.data) : fail('response.invalid');
   };
-
   device.engine = await createEngine({
-    request: requestFn,
-    identity,
-    account: grant.account,
+    request,
+    identity: who.identity,
+    account: who.account,
     verifier: createVerifier(webCryptoBackend()),
     random: webRandom,
     now: () => Date.now(),
@@ -85,7 +97,7 @@ export async function makeDevice(
     subtle: globalThis.crypto.subtle,
     socket: { syncUrl: `${server.wsUrl}/sync`, WebSocket: socketClass(server.origin) },
     onSignedOut: () => {},
-    dbName: `hn-test-${name}-${randomBytes(4).toString('hex')}`,
+    dbName,
     ...(options.compactAt ? { compactAt: options.compactAt } : {}),
   });
   device.goOffline = () => {

@@ -183,30 +183,39 @@ export function createAccountService(session: SessionControl) {
       return result.ok ? ok(undefined) : result;
     },
 
-    async changePassphrase(currentPassphrase: string, nextPassphrase: string): Promise<ClientResult<void>> {
-      const current = signedIn();
-      if (!current.ok) return current;
-      const { account } = current.value.contents;
+    /** `current` is the current passphrase, or `{ recoveryKey }` for someone who forgot it. */
+    async changePassphrase(current: string | { recoveryKey: string }, nextPassphrase: string): Promise<ClientResult<void>> {
+      const signed = signedIn();
+      if (!signed.ok) return signed;
+      const { account } = signed.value.contents;
       if (!estimatePassphraseStrength(nextPassphrase, [account.handle, account.displayName]).acceptable) {
         return fail('passphrase.too_weak');
       }
-      const currentKdf = await api.kdf(account.handle);
-      if (!currentKdf.ok) return currentKdf;
-      const currentKeys = await derivePassphraseKeys(
-        currentPassphrase,
-        bytes(currentKdf.value.kdf.salt),
-        currentKdf.value.kdf.iterations,
-      );
+      let proof: { currentAuthKey: string } | { recoveryAuthKey: string };
+      if (typeof current === 'string') {
+        const currentKdf = await api.kdf(account.handle);
+        if (!currentKdf.ok) return currentKdf;
+        const keys = await derivePassphraseKeys(current, bytes(currentKdf.value.kdf.salt), currentKdf.value.kdf.iterations);
+        proof = { currentAuthKey: toBase64url(keys.authKey) };
+        keys.authKey.fill(0);
+        keys.wrapKey.fill(0);
+      } else {
+        const recoveryKey = parseRecoveryKey(current.recoveryKey);
+        if (recoveryKey === null) return fail('recovery_key.malformed');
+        const keys = await deriveRecoveryKeys(recoveryKey);
+        proof = { recoveryAuthKey: toBase64url(keys.authKey) };
+        for (const key of [recoveryKey, keys.authKey, keys.wrapKey]) key.fill(0);
+      }
       const kdf = newKdfParams(random);
       const nextKeys = await derivePassphraseKeys(nextPassphrase, kdf.salt, kdf.iterations);
-      const backup = wrapBackup(current.value.contents.identitySecrets, nextKeys.wrapKey, random);
+      const backup = wrapBackup(signed.value.contents.identitySecrets, nextKeys.wrapKey, random);
       const result = await api.changePassphrase({
-        currentAuthKey: toBase64url(currentKeys.authKey),
+        ...proof,
         kdf: kdfToWire(kdf),
         authKey: toBase64url(nextKeys.authKey),
         passphraseBackup: toBase64url(backup),
       });
-      for (const key of [currentKeys.authKey, currentKeys.wrapKey, nextKeys.authKey, nextKeys.wrapKey]) key.fill(0);
+      for (const key of [nextKeys.authKey, nextKeys.wrapKey]) key.fill(0);
       return result.ok ? ok(undefined) : result;
     },
 

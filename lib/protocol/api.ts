@@ -103,12 +103,19 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 export const SessionList = z.strictObject({ sessions: z.array(SessionInfo) });
 
 // POST /api/account/passphrase
-export const ChangePassphraseRequest = z.strictObject({
-  currentAuthKey: b64(32),
-  kdf: KdfParams,
-  authKey: b64(32),
-  passphraseBackup: WrappedBackup,
-});
+export const ChangePassphraseRequest = z
+  .strictObject({
+    /** The auth key of the current passphrase ... */
+    currentAuthKey: b64(32).optional(),
+    /** ... or, for someone who forgot it, the recovery key's auth key. Exactly one of the two. */
+    recoveryAuthKey: b64(32).optional(),
+    kdf: KdfParams,
+    authKey: b64(32),
+    passphraseBackup: WrappedBackup,
+  })
+  .refine((r) => (r.currentAuthKey === undefined) !== (r.recoveryAuthKey === undefined), {
+    message: 'send exactly one of currentAuthKey and recoveryAuthKey',
+  });
 
 // PATCH /api/account
 export const UpdateProfileRequest = z.strictObject({ displayName: DisplayName });

@@ -32,9 +32,12 @@ export function accountRoutes(deps: ApiDeps) {
         // A stolen session must not become an oracle for guessing the current passphrase.
         const limited = takeSignInAttempt(deps, account.handle, address);
         if (limited !== null) return limited;
-        if (!checkVerifier(decoded(body.currentAuthKey), { hash: account.authHash, salt: account.authSalt })) {
-          return refuse('auth.invalid_credentials');
-        }
+        // The recovery key replaces a forgotten passphrase: it proves the same as the passphrase does.
+        const proof =
+          body.recoveryAuthKey !== undefined
+            ? checkVerifier(decoded(body.recoveryAuthKey), { hash: account.recoveryHash, salt: account.recoverySalt })
+            : checkVerifier(decoded(body.currentAuthKey!), { hash: account.authHash, salt: account.authSalt });
+        if (!proof) return refuse('auth.invalid_credentials');
         const auth = makeVerifier(decoded(body.authKey), deps.random);
         deps.repos.accounts.updatePassphrase(account.id, {
           kdfSalt: decoded(body.kdf.salt),

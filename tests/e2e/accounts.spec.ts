@@ -204,3 +204,32 @@ test('signing in works with the keyboard alone, with a visible focus ring', asyn
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
 });
+
+test('someone who forgot the passphrase signs in with the recovery key and sets a new passphrase', async ({ browser, baseURL }) => {
+  const user = makeUser();
+  const first = await browser.newContext({ baseURL });
+  const second = await browser.newContext({ baseURL });
+  const third = await browser.newContext({ baseURL });
+  const a = await first.newPage();
+  await a.goto('/signup/');
+  const recoveryKey = await signUpToRecoveryKey(a, user);
+  await confirmRecoveryKey(a);
+
+  // A new device, and the passphrase is forgotten: the recovery key gets in, then replaces the passphrase.
+  const b = await second.newPage();
+  await signInWithRecoveryKey(b, user.handle, recoveryKey);
+  await b.goto('/settings/');
+  await b.getByRole('checkbox', { name: 'I forgot my passphrase: use my recovery key instead' }).check();
+  await b.getByRole('textbox', { name: 'Recovery key' }).fill(recoveryKey);
+  const next = 'copper lantern whistle meadow';
+  await b.getByLabel('New passphrase', { exact: true }).fill(next);
+  await b.getByLabel('Confirm new passphrase', { exact: true }).fill(next);
+  await shot(b, 'settings-forgot-passphrase');
+  await b.getByRole('button', { name: 'Change passphrase' }).click();
+  await expect(b.getByText('Passphrase changed.')).toBeVisible({ timeout: 30_000 });
+
+  const c = await third.newPage();
+  await signIn(c, { ...user, passphrase: next });
+  await expect(c.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await Promise.all([first.close(), second.close(), third.close()]);
+});

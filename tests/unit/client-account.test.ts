@@ -222,6 +222,17 @@ describe('client accounts against the real server', () => {
     expect(await recovered.client.account.signInWithRecoveryKey(person.handle, recoveryKey)).toEqual({ ok: true, value: undefined });
   });
 
+  it('sets a new passphrase with the recovery key when the old one is forgotten', async () => {
+    const { device, person, recoveryKey } = await signedUp();
+    const next = 'lantern orchard pebble harbour';
+    expect(await device.client.account.changePassphrase({ recoveryKey: 'AAAA-BBBB' }, next)).toEqual({ ok: false, code: 'recovery_key.malformed' });
+    expect(await device.client.account.changePassphrase({ recoveryKey }, next)).toEqual({ ok: true, value: undefined });
+
+    const other = await openDevice();
+    expect(await other.client.account.signIn(person.handle, person.passphrase)).toEqual({ ok: false, code: 'auth.invalid_credentials' });
+    expect(await other.client.account.signIn(person.handle, next)).toEqual({ ok: true, value: undefined });
+  });
+
   it('renames the account on the server and in the keyring', async () => {
     const { device } = await signedUp();
     expect(await device.client.account.updateDisplayName('  ')).toEqual({ ok: false, code: 'input.display_name_invalid' });

@@ -3,7 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { estimatePassphraseStrength } from '../../../lib/client/passphrase-strength';
 import { useClient, useSession } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
-import { PassphraseField } from '../../_components/field';
+import { Field, PassphraseField } from '../../_components/field';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
 import { StrengthMeter } from '../../_components/strength-meter';
 
@@ -11,6 +11,8 @@ export function PassphraseSection() {
   const client = useClient();
   const session = useSession();
   const [current, setCurrent] = useState('');
+  // Someone who forgot the passphrase (e.g. signed in with the recovery key) proves it with the recovery key.
+  const [useRecovery, setUseRecovery] = useState(false);
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -38,12 +40,15 @@ export function PassphraseSection() {
       return;
     }
     setBusy(true);
-    const result = await account.changePassphrase(current, next);
+    const result = await account.changePassphrase(useRecovery ? { recoveryKey: current } : current, next);
     setBusy(false);
     if (!result.ok) {
       setError(
         errorText(result.code, {
-          'auth.invalid_credentials': 'Your current passphrase is not right. Nothing was changed.',
+          'auth.invalid_credentials': useRecovery
+            ? 'That recovery key does not belong to this account. Nothing was changed.'
+            : 'Your current passphrase is not right. Nothing was changed.',
+          'recovery_key.malformed': 'That recovery key has a typo: check each group of characters. Nothing was changed.',
           'network.offline': 'Changing your passphrase needs a connection. Nothing was changed.',
         }),
       );
@@ -63,14 +68,38 @@ export function PassphraseSection() {
         Your key backup is wrapped again with the new passphrase on this device. Your recovery key keeps working.
       </p>
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
-        <PassphraseField
-          label="Current passphrase"
-          name="current"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          error={submitted && current === '' ? 'Enter your current passphrase.' : null}
-        />
+        <div className="confirm-row">
+          <input
+            id="passphrase-use-recovery"
+            type="checkbox"
+            checked={useRecovery}
+            onChange={(e) => {
+              setUseRecovery(e.target.checked);
+              setCurrent('');
+            }}
+          />
+          <label htmlFor="passphrase-use-recovery">I forgot my passphrase: use my recovery key instead</label>
+        </div>
+        {useRecovery ? (
+          <Field
+            label="Recovery key"
+            name="recovery-key"
+            autoComplete="off"
+            spellCheck={false}
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            error={submitted && current === '' ? 'Enter the recovery key you saved when you created the account.' : null}
+          />
+        ) : (
+          <PassphraseField
+            label="Current passphrase"
+            name="current"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            error={submitted && current === '' ? 'Enter your current passphrase.' : null}
+          />
+        )}
         <PassphraseField
           label="New passphrase"
           name="new"

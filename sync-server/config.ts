@@ -32,6 +32,8 @@ export const Config = z
       .transform((url) => (url === undefined ? undefined : (originOf(url) ?? undefined))),
     LOG_LEVEL: LogLevel.default('info'),
     STATIC_DIR: z.string().min(1).default('./out'),
+    /** Sign-ups allowed per remote address per hour (many test users share 127.0.0.1). */
+    SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
     /** Extra origins allowed to open sync sockets, comma separated (e.g. a dev server). */
     ALLOWED_ORIGINS: OriginList,
   })
@@ -42,6 +44,7 @@ export const Config = z
     publicUrl: env.PUBLIC_URL,
     logLevel: env.LOG_LEVEL,
     staticDir: env.STATIC_DIR,
+    signUpsPerHour: env.SIGNUPS_PER_HOUR,
     allowedOrigins: env.ALLOWED_ORIGINS,
   }));
 export type Config = z.output<typeof Config>;

@@ -22,7 +22,14 @@ async function main(): Promise<void> {
   const version = PackageJson.parse(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))).version;
 
   const db = openDatabase(config.dataDir);
-  const server = createSyncServer({ db, config, clock: systemClock, log, version });
+  const server = createSyncServer({
+    db,
+    config,
+    clock: systemClock,
+    log,
+    version,
+    limits: { signUpPerAddress: { capacity: config.signUpsPerHour, windowMs: 60 * 60 * 1000 } },
+  });
   const port = await server.listen();
   log.info('listening', { port, host: config.host, url: server.publicOrigin(), dataDir: config.dataDir, version });
 

@@ -1,42 +1,19 @@
 // Edit, delete, reply and reactions through the engine against the real server: each is one signed entry,
 // the other device sees it live, and a deleted message's text leaves every device's sealed local state.
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OpenConversation } from '../../lib/client/engine/engine';
 import { decodeInnerCache } from '../../lib/client/engine/inner-cache';
-import { eventually, makeDevice, type Device } from './helpers/engine-device';
+import { eventually, type Device } from './helpers/engine-device';
 import { deviceOf } from './helpers/engine-same-account';
 import { acceptRequest } from './helpers/accept-request';
 import { startServer, type TestServer } from './helpers/server';
+import { engineScene, unwrap } from './helpers/engine-scene';
 
+const scene = engineScene();
 let server: TestServer | undefined;
-const devices: Device[] = [];
-const opened: OpenConversation[] = [];
-
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-  for (const d of devices.splice(0)) await d.engine.stop();
-  await server?.dispose();
-  server = undefined;
-});
-
-async function device(name: string): Promise<Device> {
-  const d = await makeDevice(server!, name);
-  devices.push(d);
-  await d.engine.start();
-  return d;
-}
-
-async function open(d: Device, docId: string): Promise<OpenConversation> {
-  const c = await d.engine.open(docId);
-  opened.push(c);
-  return c;
-}
-
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.code}`);
-  return result.value;
-}
+const device = (name: string): Promise<Device> => scene.device(name);
+const open = scene.open;
 
 /** The sealed inner cache of a document, opened with the device key as the engine does. */
 async function sealedInnerState(d: Device, docId: string): Promise<Buffer | null> {
@@ -52,7 +29,7 @@ async function sealedSearchShard(d: Device, docId: string): Promise<Buffer | nul
 
 /** A conversation between two fresh devices, open on both. */
 async function pair(): Promise<{ alice: Device; bob: Device; docId: string; a: OpenConversation; b: OpenConversation }> {
-  server = await startServer();
+  server = scene.serve(await startServer());
   const alice = await device('alice');
   const bob = await device('bob');
   const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
@@ -169,13 +146,13 @@ describe('editing, deleting, replying and reacting through the engine', () => {
   });
 
   it('removes an edit made offline concurrently with the deletion once it reaches a device that has the tombstone', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await device('alice');
     const bob = await device('bob');
     const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
     // Alice's second device: the same account and keys, its own local state.
     const phone = await deviceOf(server, 'alice-phone', alice);
-    devices.push(phone);
+    scene.track(phone);
     await phone.engine.start();
     const a = await open(alice, docId);
     const id = unwrap(await a.send('draft plan'));
@@ -183,7 +160,6 @@ describe('editing, deleting, replying and reacting through the engine', () => {
     let p = await open(phone, docId);
     await eventually(async () => (await p.messages()).some((m) => m.id === id), 'the phone has the message');
     await p.close();
-    opened.splice(opened.indexOf(p), 1);
 
     const late = `LATE-${randomBytes(8).toString('hex')}`;
     phone.goOffline();
@@ -192,7 +168,6 @@ describe('editing, deleting, replying and reacting through the engine', () => {
     const lateEntry = Buffer.from(p.replica.entries.get(p.replica.entries.length - 1));
     expect((await a.delete(id)).ok).toBe(true);
     await p.close();
-    opened.splice(opened.indexOf(p), 1);
     // Positive control: the phone holds the late edit's text until it learns of the deletion.
     await eventually(async () => (await sealedInnerState(phone, docId))?.includes(late) === true, 'the phone saved its late edit');
     phone.goOnline();

@@ -1,33 +1,19 @@
 // Typing indicators through the real server: encrypted awareness, relayed as ciphertext only.
 import * as decoding from 'lib0/decoding';
 import nacl from 'tweetnacl';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DocConnection } from '../../lib/client/engine/doc-connection';
-import type { OpenConversation } from '../../lib/client/engine/engine';
 import { memberKeyOf } from '../../lib/docs';
 import { fromBase64url } from '../../lib/protocol/base64url';
 import { decodeAwarenessUpdate, MESSAGE_AWARENESS } from '../../lib/protocol/sync-frames';
-import { eventually, makeDevice, type Device } from './helpers/engine-device';
+import { eventually, type Device } from './helpers/engine-device';
 import { acceptRequest } from './helpers/accept-request';
 import { startServer, type TestServer } from './helpers/server';
+import { engineScene } from './helpers/engine-scene';
 
+const scene = engineScene();
 let server: TestServer | undefined;
-const devices: Device[] = [];
-const opened: OpenConversation[] = [];
-
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-  for (const d of devices.splice(0)) await d.engine.stop();
-  await server?.dispose();
-  server = undefined;
-});
-
-async function device(name: string): Promise<Device> {
-  const d = await makeDevice(server!, name);
-  devices.push(d);
-  await d.engine.start();
-  return d;
-}
+const device = (name: string): Promise<Device> => scene.device(name);
 
 /** The socket of the document on screen (setOpen with the same id hands back the live one). */
 async function socketOf(d: Device, docId: string): Promise<DocConnection> {
@@ -49,18 +35,16 @@ function captureAwareness(connection: DocConnection): Buffer[] {
 }
 
 async function pair() {
-  server = await startServer();
+  server = scene.serve(await startServer());
   const alice = await device('alice');
   const bob = await device('bob');
   const started = await alice.engine.conversations.start([bob.account.handle]);
   if (!started.ok) throw new Error(started.code);
   const docId = started.value;
-  const a = await alice.engine.open(docId);
-  opened.push(a);
+  const a = await scene.open(alice, docId);
   await eventually(() => bob.engine.conversations.ids().includes(docId), 'bob sees the conversation');
   await acceptRequest(server!, bob, docId);
-  const b = await bob.engine.open(docId);
-  opened.push(b);
+  const b = await scene.open(bob, docId);
   const socketA = await socketOf(alice, docId);
   const socketB = await socketOf(bob, docId);
   await eventually(() => socketA.state === 'synced' && socketB.state === 'synced', 'both sockets are synced');
@@ -129,7 +113,6 @@ describe('typing indicators', () => {
     a.setTyping(true);
     await eventually(() => b.typing().length === 1, 'bob sees alice typing');
     await a.close();
-    opened.splice(opened.indexOf(a), 1);
     await eventually(() => b.typing().length === 0, 'the indicator goes with her socket');
   });
 });

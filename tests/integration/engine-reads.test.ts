@@ -1,40 +1,16 @@
 // Read markers and unread counts through the real server: counts in the sealed list without opening the
 // conversation, cleared by reading, and the reader's marker moving on the writer's device.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { OpenConversation } from '../../lib/client/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { memberKeyOf, type MemberKey } from '../../lib/docs';
-import { eventually, makeDevice, type Device } from './helpers/engine-device';
+import { eventually, type Device } from './helpers/engine-device';
 import { acceptRequest } from './helpers/accept-request';
 import { startServer, type TestServer } from './helpers/server';
+import { engineScene, unwrap } from './helpers/engine-scene';
 
+const scene = engineScene();
 let server: TestServer | undefined;
-const devices: Device[] = [];
-const opened: OpenConversation[] = [];
-
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-  for (const d of devices.splice(0)) await d.engine.stop();
-  await server?.dispose();
-  server = undefined;
-});
-
-async function device(name: string): Promise<Device> {
-  const d = await makeDevice(server!, name);
-  devices.push(d);
-  await d.engine.start();
-  return d;
-}
-
-async function open(d: Device, docId: string): Promise<OpenConversation> {
-  const c = await d.engine.open(docId);
-  opened.push(c);
-  return c;
-}
-
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.code}`);
-  return result.value;
-}
+const device = (name: string): Promise<Device> => scene.device(name);
+const open = scene.open;
 
 const unreadIn = (d: Device, docId: string) => d.engine.conversations.list().find((c) => c.id === docId)?.unread;
 
@@ -47,7 +23,7 @@ async function sealedUnread(d: Device): Promise<Record<string, number>> {
 
 describe('unread counts and read markers', () => {
   it('counts unread messages in the list without opening the conversation, and clears them on read', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await device('alice');
     const bob = await device('bob');
     const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
@@ -79,7 +55,7 @@ describe('unread counts and read markers', () => {
   });
 
   it('moves Bob\'s read marker on Alice\'s device: the tick of a one-to-one conversation', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await device('alice');
     const bob = await device('bob');
     const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
@@ -106,7 +82,7 @@ describe('unread counts and read markers', () => {
   });
 
   it('lists who has seen a message in a group', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await device('alice');
     const bob = await device('bob');
     const carol = await device('carol');
@@ -123,7 +99,6 @@ describe('unread counts and read markers', () => {
     await eventually(async () => (await a.seenBy(id)).length === 1, 'alice sees bob in "seen by"');
     expect((await a.seenBy(id)).map((m) => m.name)).toEqual(['Bob']);
     await b.close();
-    opened.splice(opened.indexOf(b), 1);
 
     const c = await open(carol, docId);
     await eventually(async () => (await c.messages()).some((m) => m.id === id), 'carol has it');

@@ -1,0 +1,50 @@
+// The shared set-up of engine tests: devices and open conversations made through it are closed, and the
+// server disposed, after each test, in that order (engines before the server they talk to).
+import { afterEach } from 'vitest';
+import type { OpenConversation } from '../../../lib/client/engine/engine';
+import { makeDevice, type Device } from './engine-device';
+import type { TestServer } from './server';
+
+export function engineScene() {
+  let server: TestServer | undefined;
+  const devices: Device[] = [];
+  const opened: OpenConversation[] = [];
+
+  afterEach(async () => {
+    for (const c of opened.splice(0)) await c.close();
+    for (const d of devices.splice(0)) await d.engine.stop();
+    await server?.dispose();
+    server = undefined;
+  });
+
+  return {
+    /** Registers the test's server for disposal and returns it. */
+    serve(started: TestServer): TestServer {
+      server = started;
+      return started;
+    },
+    /** A new signed-up device with its engine started. */
+    async device(name: string): Promise<Device> {
+      if (!server) throw new Error('engineScene: serve() a server first');
+      const d = await makeDevice(server, name);
+      devices.push(d);
+      await d.engine.start();
+      return d;
+    },
+    async open(d: Device, docId: string): Promise<OpenConversation> {
+      const c = await d.engine.open(docId);
+      opened.push(c);
+      return c;
+    },
+    /** Devices made elsewhere (a second device of an account, a reload) that must stop after the test. */
+    track(d: Device): Device {
+      devices.push(d);
+      return d;
+    },
+  };
+}
+
+export function unwrap<T>(result: { ok: true; value: T } | { ok: false; code: string }): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.code}`);
+  return result.value;
+}

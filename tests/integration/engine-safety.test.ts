@@ -1,8 +1,7 @@
 // Safety numbers and key-change warnings, groups' membership history and names, against the real server.
 // A changed identity key is simulated the way an attacker would do it: the server hands out another key.
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { OpenConversation } from '../../lib/client/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../lib/crypto';
 import { toBase64url } from '../../lib/protocol/base64url';
 import { accounts } from '../../sync-server/db/schema';
@@ -10,41 +9,25 @@ import { acceptRequest } from './helpers/accept-request';
 import { eventually, makeDevice, type Device } from './helpers/engine-device';
 import { deviceOf, type SameAccountDevice } from './helpers/engine-same-account';
 import { startServer, type TestServer } from './helpers/server';
+import { engineScene, unwrap } from './helpers/engine-scene';
 
+const scene = engineScene();
 let server: TestServer | undefined;
-const devices: Device[] = [];
-const opened: OpenConversation[] = [];
-
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-  for (const d of devices.splice(0)) await d.engine.stop();
-  await server?.dispose();
-  server = undefined;
-});
-
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.code}`);
-  return result.value;
-}
 
 async function person(name: string): Promise<SameAccountDevice> {
   const signedUp = await makeDevice(server!, name);
   await signedUp.engine.stop();
   const d = await deviceOf(server!, name, signedUp);
-  devices.push(d);
+  scene.track(d);
   await d.engine.start();
   return d;
 }
 
-async function open(d: Device, docId: string): Promise<OpenConversation> {
-  const c = await d.engine.open(docId);
-  opened.push(c);
-  return c;
-}
+const open = scene.open;
 
 describe('safety numbers and identity key changes', () => {
   it('shows both people the same safety number and warns, persistently, when a verified key changes', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await person('alice');
     const bob = await person('bob');
     const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
@@ -79,13 +62,11 @@ describe('safety numbers and identity key changes', () => {
     const a = await open(alice, docId);
     expect(a.keyWarnings()).toEqual([warning]);
     await a.close();
-    opened.splice(opened.indexOf(a), 1);
 
     // Persistent: after a reload without network the warning is still there.
     await alice.engine.stop();
-    devices.splice(devices.indexOf(alice), 1);
     const reloaded = await deviceOf(server, 'alice', alice, { dbName: alice.dbName, online: false });
-    devices.push(reloaded);
+    scene.track(reloaded);
     await reloaded.engine.start();
     expect(reloaded.engine.keyWarnings(docId)).toEqual([warning]);
 
@@ -99,7 +80,7 @@ describe('safety numbers and identity key changes', () => {
 
 describe('groups', () => {
   it('shows who added or removed whom, from the signed records, on another member\'s device', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await person('alice');
     const bob = await person('bob');
     const carol = await person('carol');
@@ -128,7 +109,7 @@ describe('groups', () => {
   });
 
   it('renames a group for every member, and refuses to rename a one-to-one conversation', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await person('alice');
     const bob = await person('bob');
     const group = unwrap(await alice.engine.conversations.start([bob.account.handle], { title: 'Tools' }));

@@ -1,34 +1,21 @@
 // Search across all conversations on the device: kept current as messages arrive, are edited and deleted,
 // sealed at rest, and answering offline, even after a reload without network.
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { OpenConversation } from '../../lib/client/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { eventually, makeDevice, type Device } from './helpers/engine-device';
 import { deviceOf, type SameAccountDevice } from './helpers/engine-same-account';
 import { startServer, type TestServer } from './helpers/server';
+import { engineScene, unwrap } from './helpers/engine-scene';
 
+const scene = engineScene();
 let server: TestServer | undefined;
-const devices: Device[] = [];
-const opened: OpenConversation[] = [];
-
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-  for (const d of devices.splice(0)) await d.engine.stop();
-  await server?.dispose();
-  server = undefined;
-});
-
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.code}`);
-  return result.value;
-}
 
 /** A signed-up person whose device has a known database name (so it can be started again). */
 async function person(name: string): Promise<SameAccountDevice> {
   const signedUp = await makeDevice(server!, name);
   await signedUp.engine.stop();
   const d = await deviceOf(server!, name, signedUp);
-  devices.push(d);
+  scene.track(d);
   await d.engine.start();
   return d;
 }
@@ -65,7 +52,7 @@ async function storedBytes(dbName: string): Promise<Buffer> {
 
 describe('search on the device', () => {
   it('finds messages across conversations, follows edits and deletions, and answers offline after a reload', async () => {
-    server = await startServer();
+    server = scene.serve(await startServer());
     const alice = await person('alice');
     const bob = await person('bob');
     const carol = await person('carol');
@@ -73,10 +60,8 @@ describe('search on the device', () => {
 
     const withAlice = unwrap(await alice.engine.conversations.start([bob.account.handle]));
     const group = unwrap(await carol.engine.conversations.start([bob.account.handle, alice.account.handle], { title: 'Tools' }));
-    const a = await alice.engine.open(withAlice);
-    opened.push(a);
-    const c = await carol.engine.open(group);
-    opened.push(c);
+    const a = await scene.open(alice, withAlice);
+    const c = await scene.open(carol, group);
     const fromAlice = unwrap(await a.send(`Has anyone got a bicycle pump? Ask for ${marker}`));
     const fromCarol = unwrap(await c.send('The BICYCLE repair café opens at ten'));
     await a.send('something unrelated');
@@ -108,7 +93,6 @@ describe('search on the device', () => {
 
     // At rest the index is sealed: no readable text anywhere in the device's databases.
     await bob.engine.stop();
-    devices.splice(devices.indexOf(bob), 1);
     const atRest = await storedBytes(bob.dbName);
     expect(atRest.length).toBeGreaterThan(1000);
     expect(atRest.includes(marker)).toBe(false);
@@ -116,7 +100,7 @@ describe('search on the device', () => {
 
     // A reload with no network: the sealed index opens with the device key and still finds it.
     const reloaded = await deviceOf(server, 'bob', bob, { dbName: bob.dbName, online: false });
-    devices.push(reloaded);
+    scene.track(reloaded);
     await reloaded.engine.start();
     const found = await reloaded.engine.search(`pump ${marker.slice(0, 6)}`);
     expect(found.map((h) => [h.docId, h.messageId, h.authorName])).toEqual([[withAlice, fromAlice, 'Alice']]);

@@ -159,6 +159,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     ...(deps.maxShortSyncs ? { maxShortSyncs: deps.maxShortSyncs } : {}),
   });
 
+  let stopping: Promise<void> | null = null;
   return {
     conversations,
     sync,
@@ -255,13 +256,17 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         },
       };
     },
-    async stop() {
-      unread.stop();
-      sync.stop();
-      await conversations.closeAll();
-      await search.stop();
-      await conversations.flushCache();
-      store.close();
+    stop() {
+      // Once: a second stop (sign-out racing a page close) must not write to the closed store.
+      stopping ??= (async () => {
+        unread.stop();
+        sync.stop();
+        await conversations.closeAll();
+        await search.stop();
+        await conversations.flushCache();
+        store.close();
+      })();
+      return stopping;
     },
     search: (query, options) => search.search(query, options),
     totalUnread: () => conversations.totalUnread(),

@@ -145,7 +145,7 @@ export async function connectionsBench(ctx: BenchContext): Promise<BenchResult> 
     const perSocket = (s: ChildStats, key: 'rss' | 'heapUsed') => (s[key] - baseline[key]) / total;
     const ratio = (s: ChildStats, key: 'rss' | 'heapUsed') => s[key] / baseline[key];
     const rows: Row[] = [
-      { figure: `RSS per idle socket (${total.toLocaleString('en-US')} sockets)`, value: perSocket(idle, 'rss') / 1024, unit: 'KiB', reference: { name: 'JS heap per socket', value: perSocket(idle, 'heapUsed') / 1024 } },
+      { figure: `RSS per idle socket (${total.toLocaleString('en-US')} sockets)`, value: perSocket(idle, 'rss') / 1024, unit: 'KiB', reference: { name: 'JS heap per socket', value: perSocket(idle, 'heapUsed') / 1024 }, delta: true },
       {
         figure: `server RSS with ${total.toLocaleString('en-US')} idle sockets`,
         value: idle.rss / MiB,

@@ -11,6 +11,8 @@ export interface Row {
   target?: string;
   /** Undefined when the figure has no target. */
   met?: boolean;
+  /** A difference of two measurements (e.g. RSS growth): noise can make it negative when it is small. */
+  delta?: boolean;
 }
 
 export interface BenchResult {

@@ -60,6 +60,7 @@ describe('configuration', () => {
       logLevel: 'info',
       staticDir: './out',
       allowedOrigins: [],
+      signUpsPerHour: 20,
     });
   });
 
@@ -70,7 +71,7 @@ describe('configuration', () => {
   });
 
   it('rejects a bad port, log level, public URL or origin', () => {
-    for (const env of [{ PORT: 'abc' }, { PORT: '70000' }, { LOG_LEVEL: 'loud' }, { PUBLIC_URL: 'ftp://x.example' }, { ALLOWED_ORIGINS: 'not a url' }]) {
+    for (const env of [{ PORT: 'abc' }, { PORT: '70000' }, { LOG_LEVEL: 'loud' }, { PUBLIC_URL: 'ftp://x.example' }, { ALLOWED_ORIGINS: 'not a url' }, { SIGNUPS_PER_HOUR: '0' }, { SIGNUPS_PER_HOUR: 'many' }]) {
       expect(Config.safeParse(env).success, JSON.stringify(env)).toBe(false);
     }
   });

@@ -16,6 +16,7 @@ import {
   TicketResponse,
   UpdateProfileRequest,
 } from '../protocol/api';
+import { BlockList, BlockView, DeleteAccountRequest, MetadataExport, PrivacySettings, UpdatePrivacyRequest, UserSummary } from '../protocol/api-privacy';
 import { fail, isErrorCode, ok } from '../protocol/errors';
 import { SIGNED_OUT_CODES, type ClientErrorCode, type ClientResult } from './client-errors';
 
@@ -43,7 +44,7 @@ export function createApi(options: ApiOptions) {
   const timeoutMs = options.timeoutMs ?? 20_000;
 
   async function call<S extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     schema: S,
     body?: unknown,
@@ -110,6 +111,15 @@ export function createApi(options: ApiOptions) {
       call('POST', '/api/account/passphrase', OkResponse, request),
     getUser: (handle: string) => call('GET', `/api/users/${segment(handle)}`, PublicProfile),
     createTicket: () => call('POST', '/api/tickets', TicketResponse),
+    getPrivacy: () => call('GET', '/api/privacy', PrivacySettings),
+    updatePrivacy: (request: z.infer<typeof UpdatePrivacyRequest>) => call('PUT', '/api/privacy', PrivacySettings, request),
+    listBlocks: () => call('GET', '/api/blocks', BlockList),
+    block: (accountId: string) => call('POST', `/api/blocks/${segment(accountId)}`, BlockView),
+    unblock: (accountId: string) => call('DELETE', `/api/blocks/${segment(accountId)}`, OkResponse),
+    userById: (accountId: string) => call('GET', `/api/users/by-id/${segment(accountId)}`, UserSummary),
+    exportMetadata: () => call('GET', '/api/account/export-metadata', MetadataExport),
+    /** The passphrase auth key proves it is the person; the server erases the account and closes its sockets. */
+    deleteAccount: (request: DeleteAccountRequest) => call('DELETE', '/api/account', OkResponse, request),
   };
 }
 

@@ -12,7 +12,7 @@ import { OkResponse, PublicProfile, TicketResponse } from '../../protocol/api';
 import type { ClientResult } from '../client-errors';
 
 export type Request = <S extends z.ZodType>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   schema: S,
   body?: unknown,

@@ -71,6 +71,11 @@ export const ConversationView = z.strictObject({
   keyEnvelopes: z.array(KeyEnvelopeView),
   /** Present when this is a message request for the caller: accept, decline or block it (api-privacy). */
   request: z.literal(true).optional(),
+  /**
+   * Present when the caller is waiting for the others to accept (a request the caller sent, unanswered or
+   * declined — the two look the same): the caller may add only REQUEST_ENTRY_CAP entries until someone accepts.
+   */
+  awaiting: z.literal(true).optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

@@ -75,6 +75,7 @@ export function conversationView(deps: ApiDeps, docId: string, viewerId: string)
     (x, y) => x.joinedAt - y.joinedAt || (x.accountId < y.accountId ? -1 : x.accountId > y.accountId ? 1 : 0),
   );
   const pending = rows.some((m) => m.accountId === viewerId && m.status === 'request');
+  const awaiting = !pending && privacy.writePolicy(docId, viewerId).kind === 'capped';
   return {
     id: doc.id,
     kind: doc.kind as 'direct' | 'group',
@@ -97,6 +98,7 @@ export function conversationView(deps: ApiDeps, docId: string, viewerId: string)
       .keyEnvelopesFor(docId, viewerId)
       .map((e) => ({ epoch: e.epoch, senderId: e.senderId, envelope: toBase64url(e.envelope) })),
     ...(pending ? { request: true as const } : {}),
+    ...(awaiting ? { awaiting: true as const } : {}),
   };
 }
 

@@ -42,7 +42,8 @@ export function requestsRoutes(deps: ApiDeps) {
             // Accepting a one-to-one request accepts its sender: their next conversation is no request.
             if (documents.find(docId)?.kind === 'direct' && row.addedBy !== null) privacy.accept(auth.account.id, row.addedBy, now);
           });
-          deps.events.membershipChanged(auth.account.id, docId);
+          // Every member hears: the sender's devices stop holding back (no longer `awaiting`).
+          for (const m of privacy.memberRows(docId)) deps.events.membershipChanged(m.accountId, docId);
         }
         return reply(200, conversationView(deps, docId, auth.account.id));
       },

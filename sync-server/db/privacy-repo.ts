@@ -48,6 +48,18 @@ export function createPrivacyRepo(orm: Orm) {
     .from(declinedRequests)
     .where(eq(declinedRequests.docId, sql.placeholder('docId')))
     .prepare();
+  // Someone who declined a one-to-one request with Block is no member any more, and still blocks its sender.
+  const selectGhostBlockedMe = orm
+    .select({ one: sql<number>`1` })
+    .from(declinedRequests)
+    .where(
+      and(
+        eq(declinedRequests.docId, sql.placeholder('docId')),
+        sql`exists (select 1 from ${blocks} where ${blocks.blockerId} = ${declinedRequests.accountId} and ${blocks.blockedId} = ${sql.placeholder('accountId')})`,
+      ),
+    )
+    .limit(1)
+    .prepare();
   const selectClients = orm
     .select({ clientId: docClients.clientId })
     .from(docClients)
@@ -249,7 +261,10 @@ export function createPrivacyRepo(orm: Orm) {
       // A recipient who has not accepted yet may still write (e.g. compact); not revealing read receipts
       // before accepting is the device's part, as the issue asks.
       if (!own || !CONVERSATION_KINDS.includes(own.kind) || own.status === 'request') return { kind: 'open' };
-      if (own.kind === 'direct' && selectOthers.all({ docId, accountId }).some((o) => o.blockedByThem === 1)) {
+      if (
+        own.kind === 'direct' &&
+        (selectOthers.all({ docId, accountId }).some((o) => o.blockedByThem === 1) || selectGhostBlockedMe.get({ docId, accountId }) !== undefined)
+      ) {
         return { kind: 'refused', code: 'entry.blocked' };
       }
       if (selectOtherAccepted.get({ docId, accountId }) !== undefined) return { kind: 'open' };

@@ -66,6 +66,13 @@ export interface ActionsContext {
   random: RandomBytes;
   now: () => number;
   closed(): boolean;
+  /**
+   * Read receipts: whether my read position goes into the shared document (receipts on and no request
+   * waiting either way) and whether I see others' (receipts on: reciprocal). Both true when absent.
+   */
+  receipts?(): { share: boolean; show: boolean };
+  /** My read position kept on this device only, for when it is not shared. */
+  localRead?: { get(): Position | undefined; set(position: Position): void };
 }
 
 const PREVIEW_LENGTH = 140;
@@ -93,6 +100,7 @@ export function conversationActions(c: ActionsContext): ConversationActions {
   const positions = () => readPositions(replica.inner, { docId, verifier: c.verifier });
 
   async function seenBy(messageId: string): Promise<SeenMember[]> {
+    if (c.receipts && !c.receipts().show) return [];
     const entry = MessageEntry.safeParse(conversationParts(replica.inner).messages.get(messageId));
     if (!entry.success || entry.data.id !== messageId) return [];
     const target: Position = { sentAt: entry.data.sentAt, messageId: entry.data.id };
@@ -130,8 +138,15 @@ export function conversationActions(c: ActionsContext): ConversationActions {
       if (c.closed()) return fail('request.invalid');
       const position = positionOf(messageId);
       if (!position) return fail('message.not_found');
-      const mine = (await positions()).get(me);
+      const shared = (await positions()).get(me);
+      const local = c.localRead?.get();
+      const mine = local && (!shared || comparePositions(local, shared) > 0) ? local : shared;
       if (mine && comparePositions(position, mine) <= 0) return ok(false);
+      if (c.receipts && !c.receipts().share) {
+        // Nobody learns I read it: the position stays on this device (unread counts still clear).
+        c.localRead?.set(position);
+        return ok(true);
+      }
       // Read markers are not worth a key rotation of their own; the next message rotates.
       const wrote = markRead(replica.inner, { identity: c.identity, docId, position, origin: {} });
       if (wrote) await conversations.markDirty(docId);

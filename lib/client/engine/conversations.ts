@@ -8,6 +8,7 @@ import {
   initConversation,
   lastMessagePreview,
   memberKeyOf,
+  MessageId,
   readMeta,
   type Member,
 } from '../../docs';
@@ -26,6 +27,13 @@ import { EpochKeys } from './epoch-keys';
 export interface ConversationSummary {
   id: string;
   kind: 'direct' | 'group';
+  /** A message request to me: shown under Message requests until I accept, decline or block. */
+  request: boolean;
+  /** I started it and nobody accepted yet: I may send only a few messages (REQUEST_ENTRY_CAP). */
+  awaiting: boolean;
+  /** This device's choices: a muted conversation adds nothing to the total; an archived one sits apart. */
+  muted: boolean;
+  archived: boolean;
   title: string;
   members: MemberView[];
   lastMessage: { author: string; body: string | null; sentAt: number; deleted: boolean } | null;
@@ -45,9 +53,13 @@ export interface ConversationsDeps {
   now: () => number;
   /** Asks the sync manager to sync a document soon (it changed or has writes to send). */
   scheduleSync(docId: string): void;
+  /** Like scheduleSync, and also reconnects the document on screen after a refusal that no longer holds. */
+  retrySync?(docId: string): void;
   yieldToEventLoop?: () => Promise<void>;
   compactAt?: number;
   outerDbPrefix?: string;
+  /** A conversation this account no longer belongs to: the engine wipes its local data. */
+  onGone?(docId: string): void;
 }
 
 const Summary = z.object({
@@ -56,6 +68,19 @@ const Summary = z.object({
   sentAt: z.number(),
   deleted: z.boolean(),
 });
+const Position = z.object({ sentAt: z.number(), messageId: MessageId });
+const LocalPrefs = z.object({
+  muted: z.boolean().optional(),
+  archived: z.boolean().optional(),
+  /** "Delete my copy": messages sent up to then stay hidden on this device, */
+  clearedAt: z.number().optional(),
+  /** and the conversation stays out of the list until its sequence number moves past this one. */
+  hiddenUntilSeq: z.number().optional(),
+  /** My read position kept on this device only (read receipts off, or a request not yet accepted). */
+  read: Position.optional(),
+});
+export type LocalPrefs = z.infer<typeof LocalPrefs>;
+
 const ListCache = z.object({
   conversations: z.array(ConversationView),
   summaries: z.record(z.string(), Summary),
@@ -67,6 +92,8 @@ const ListCache = z.object({
   unread: z.record(z.string(), z.int().min(0)).default({}),
   /** Display names of everyone seen as a member, per document: the membership history names people who left. */
   names: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** This device's own choices per document (never sent anywhere). */
+  local: z.record(z.string(), LocalPrefs).default({}),
 });
 type ListCache = z.infer<typeof ListCache>;
 
@@ -80,7 +107,9 @@ interface Loaded {
 }
 
 export class Conversations {
-  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {}, unread: {}, names: {} };
+  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {}, unread: {}, names: {}, local: {} };
+  /** Why the server refused this device's writes in a document (request cap, block), until it changes. */
+  #refusals = new Map<string, string>();
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #listeners = new Set<() => void>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -113,14 +142,22 @@ export class Conversations {
     return this.#cache.conversations.find((c) => c.id === docId);
   }
 
-  /** The list, last activity first. */
-  list(): ConversationSummary[] {
+  /** Every conversation this device shows (requests and archived ones too), last activity first. */
+  all(): ConversationSummary[] {
     return this.#cache.conversations
+      .filter((view) => !this.#hidden(view))
       .map((view) => {
-        const last = this.#cache.summaries[view.id] ?? null;
+        const local = this.#cache.local[view.id] ?? {};
+        const cached = this.#cache.summaries[view.id] ?? null;
+        // A message from before "Delete my copy" is not a preview either.
+        const last = cached && local.clearedAt !== undefined && cached.sentAt <= local.clearedAt ? null : cached;
         return {
           id: view.id,
           kind: view.kind,
+          request: view.request === true,
+          awaiting: view.awaiting === true,
+          muted: local.muted === true,
+          archived: local.archived === true,
           title: this.#cache.titles[view.id] ?? this.titleOf(view),
           members: view.members,
           lastMessage: last,
@@ -131,13 +168,109 @@ export class Conversations {
       .sort((a, b) => b.activeAt - a.activeAt);
   }
 
+  /** The Conversations list: neither requests nor archived. */
+  list(): ConversationSummary[] {
+    return this.all().filter((c) => !c.request && !c.archived);
+  }
+
+  /** Message requests waiting for me. */
+  requests(): ConversationSummary[] {
+    return this.all().filter((c) => c.request);
+  }
+
+  archived(): ConversationSummary[] {
+    return this.all().filter((c) => !c.request && c.archived);
+  }
+
   unread(docId: string): number {
     return this.#cache.unread[docId] ?? 0;
   }
 
-  /** Across the conversations in the list: the number in the main navigation. */
+  /** The number in the main navigation: unread in the list, muted ones aside. Requests count on their own link. */
   totalUnread(): number {
-    return this.#cache.conversations.reduce((sum, c) => sum + (this.#cache.unread[c.id] ?? 0), 0);
+    return this.list().reduce((sum, c) => sum + (c.muted ? 0 : c.unread), 0);
+  }
+
+  local(docId: string): LocalPrefs {
+    return this.#cache.local[docId] ?? {};
+  }
+
+  setLocal(docId: string, change: Partial<LocalPrefs>): void {
+    const next: LocalPrefs = { ...this.#cache.local[docId], ...change };
+    for (const key of Object.keys(next) as Array<keyof LocalPrefs>) if (next[key] === undefined) delete next[key];
+    this.#cache.local[docId] = next;
+    this.#save();
+    this.#notify();
+  }
+
+  refusal(docId: string): string | null {
+    return this.#refusals.get(docId) ?? null;
+  }
+
+  setRefusal(docId: string, code: string | null): void {
+    if ((this.#refusals.get(docId) ?? null) === code) return;
+    if (code === null) this.#refusals.delete(docId);
+    else this.#refusals.set(docId, code);
+    this.#notify();
+  }
+
+  #hidden(view: ConversationView): boolean {
+    const until = this.#cache.local[view.id]?.hiddenUntilSeq;
+    return until !== undefined && view.seq <= until;
+  }
+
+  /** Accepting a request moves it to my conversations; its sender may write freely from now on. */
+  async accept(docId: string): Promise<ClientResult<void>> {
+    const accepted = await this.deps.api.accept(docId);
+    if (!accepted.ok) return accepted;
+    this.#upsert(accepted.value);
+    this.deps.scheduleSync(docId);
+    return ok(undefined);
+  }
+
+  /** Declines (the sender is told nothing) or blocks its sender as well; the request leaves this device. */
+  async decline(docId: string, options: { block?: boolean } = {}): Promise<ClientResult<void>> {
+    const declined = options.block ? await this.deps.api.blockRequest(docId) : await this.deps.api.decline(docId);
+    if (!declined.ok) return declined;
+    this.drop(docId);
+    return ok(undefined);
+  }
+
+  /** Takes a conversation off this device's list (its stored data is the engine's to wipe). */
+  drop(docId: string): void {
+    this.#cache.conversations = this.#cache.conversations.filter((c) => c.id !== docId);
+    this.#forgetCached(docId);
+    this.#save();
+    this.#notify();
+  }
+
+  /** "Delete my copy": hidden until something new arrives; what came before stays hidden on this device. */
+  hideUntilNew(docId: string, clearedAt: number): void {
+    const view = this.view(docId);
+    if (!view) return;
+    this.#forgetCached(docId);
+    this.#cache.local[docId] = { ...this.#cache.local[docId], clearedAt, hiddenUntilSeq: view.seq };
+    delete this.#cache.local[docId]!.read;
+    this.#save();
+    this.#notify();
+  }
+
+  #forgetCached(docId: string): void {
+    delete this.#cache.summaries[docId];
+    delete this.#cache.unread[docId];
+    delete this.#cache.titles[docId];
+    this.#refusals.delete(docId);
+  }
+
+  /** Resolves once no screen or sync holds the replica (at most `timeoutMs`), so its storage can go. */
+  async released(docId: string, timeoutMs = 5_000): Promise<boolean> {
+    const deadline = this.deps.now() + timeoutMs;
+    while (this.#replicas.has(docId)) {
+      if (this.deps.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    while (this.#destroying.size > 0) await Promise.all([...this.#destroying]);
+    return true;
   }
 
   setUnread(docId: string, count: number): void {
@@ -168,13 +301,20 @@ export class Conversations {
     this.#cache.conversations = listed.value.conversations;
     for (const view of listed.value.conversations) {
       this.#rememberMembers(view);
+      this.#settleRefusal(view);
       const before = previous.get(view.id);
+      previous.delete(view.id);
       const loaded = this.#replicas.get(view.id);
       if (loaded) void loaded.loading.then((l) => this.#acceptKeys(view, l));
       if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
     }
     this.#save();
     this.#notify();
+    // Left, removed or declined while this device was away.
+    for (const gone of previous.keys()) {
+      this.#forgetCached(gone);
+      this.deps.onGone?.(gone);
+    }
     return ok(undefined);
   }
 
@@ -183,10 +323,9 @@ export class Conversations {
     const got = await this.deps.api.get(docId);
     if (!got.ok) {
       if (got.code === 'doc.not_found') {
-        // Removed or left: it leaves the list (the device keeps nothing it cannot sync).
-        this.#cache.conversations = this.#cache.conversations.filter((c) => c.id !== docId);
-        this.#save();
-        this.#notify();
+        // Removed, left or declined: it leaves the list, and the engine wipes what the device kept of it.
+        this.drop(docId);
+        this.deps.onGone?.(docId);
       }
       return;
     }
@@ -475,7 +614,22 @@ export class Conversations {
       }));
   }
 
+  /** A request the others accepted lifts the cap: writes held back go out again. */
+  #settleRefusal(view: ConversationView): void {
+    if (this.#refusals.get(view.id) === 'request.cap_reached' && view.awaiting !== true) {
+      this.#refusals.delete(view.id);
+      (this.deps.retrySync ?? this.deps.scheduleSync)(view.id);
+    }
+  }
+
+  /** Whether this device keeps the document in sync (not while "Delete my copy" hides it). */
+  syncable(docId: string): boolean {
+    const view = this.view(docId);
+    return view !== undefined && !this.#hidden(view);
+  }
+
   #upsert(view: ConversationView): void {
+    this.#settleRefusal(view);
     const i = this.#cache.conversations.findIndex((c) => c.id === view.id);
     if (i >= 0) this.#cache.conversations[i] = view;
     else this.#cache.conversations.unshift(view);

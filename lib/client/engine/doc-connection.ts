@@ -17,8 +17,12 @@ export interface SocketTransport {
 
 export type ConnectionState = 'connecting' | 'connected' | 'synced' | 'offline' | 'refused' | 'stopped';
 
-/** Close codes after which retrying cannot help (the server said so). Rate limits and restarts do retry. */
-const PERMANENT = (code: number) => code >= 4400 && code < 4500 && code !== 4429 && code !== 4401;
+/**
+ * Close codes after which retrying cannot help (the server said so). Rate limits and restarts do retry; a full
+ * request cap (4429 too) does not, until the others accept (sync-manager `retry`).
+ */
+const PERMANENT = (code: number, reason: string | null) =>
+  code >= 4400 && code < 4500 && code !== 4401 && (code !== 4429 || reason === 'request.cap_reached');
 
 export class DocConnection {
   readonly provider: WebsocketProvider;
@@ -134,6 +138,7 @@ export class DocConnection {
   async #connect(): Promise<void> {
     if (this.#stopped) return;
     this.#setState('connecting');
+    this.refusal = null;
     const ticket = await this.transport.getTicket().catch(() => null);
     if (this.#stopped) return;
     if (ticket === null) {
@@ -153,7 +158,7 @@ export class DocConnection {
       this.hooks.onSignedOut?.();
       return;
     }
-    if (PERMANENT(event.code)) {
+    if (PERMANENT(event.code, this.refusal ?? event.reason)) {
       this.#setState('refused');
       this.hooks.onRefused?.(this.refusal ?? event.reason ?? String(event.code));
       return;

@@ -11,6 +11,9 @@ import type { EngineStore } from './engine-store';
 import { entryItems, insertedEntries, isStored, type EntryItem } from './entry-items';
 import { decodeInnerCache, encodeInnerCache } from './inner-cache';
 
+
+/** Each document's outer log lives in its own IndexedDB database, named by this prefix and the document id. */
+export const OUTER_DB_PREFIX = 'hasneeds-outer-';
 export type EntryKind = 'update' | 'snapshot';
 
 export type OpenedEntry =
@@ -105,7 +108,7 @@ export class DocReplica {
     const stored = await store.getMeta<Array<[number, number]>>(`stored:${docId}`);
     for (const [client, clock] of stored ?? []) this.stored.set(client, clock);
 
-    this.#persistence = new IndexeddbPersistence(`${this.options.outerDbPrefix ?? 'hasneeds-outer-'}${docId}`, this.outer);
+    this.#persistence = new IndexeddbPersistence(`${this.options.outerDbPrefix ?? OUTER_DB_PREFIX}${docId}`, this.outer);
     await this.#persistence.whenSynced;
 
     this.entries.observe((event) => {

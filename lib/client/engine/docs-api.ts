@@ -9,6 +9,7 @@ import {
   RotateRequest,
 } from '../../protocol/api-docs';
 import { OkResponse, PublicProfile, TicketResponse } from '../../protocol/api';
+import { BlockList, BlockView, PrivacySettings, UpdatePrivacyRequest } from '../../protocol/api-privacy';
 import type { ClientResult } from '../client-errors';
 
 export type Request = <S extends z.ZodType>(
@@ -33,6 +34,15 @@ export function createDocsApi(request: Request) {
       request('POST', `/api/conversations/${id(docId)}/epochs`, ConversationView, body),
     user: (handle: string) => request('GET', `/api/users/${id(handle)}`, PublicProfile),
     ticket: () => request('POST', '/api/tickets', TicketResponse),
+    // Message requests (for the recipient): accept moves it to the conversations, decline and block drop it.
+    accept: (docId: string) => request('POST', `/api/conversations/${id(docId)}/accept`, ConversationView),
+    decline: (docId: string) => request('POST', `/api/conversations/${id(docId)}/decline`, OkResponse),
+    blockRequest: (docId: string) => request('POST', `/api/conversations/${id(docId)}/block`, OkResponse),
+    privacy: () => request('GET', '/api/privacy', PrivacySettings),
+    updatePrivacy: (body: z.infer<typeof UpdatePrivacyRequest>) => request('PUT', '/api/privacy', PrivacySettings, body),
+    blocks: () => request('GET', '/api/blocks', BlockList),
+    block: (accountId: string) => request('POST', `/api/blocks/${id(accountId)}`, BlockView),
+    unblock: (accountId: string) => request('DELETE', `/api/blocks/${id(accountId)}`, OkResponse),
   };
 }
 

@@ -17,11 +17,12 @@ import type { ClientResult } from '../client-errors';
 import { conversationActions, type ConversationActions, type ConversationResult } from './conversation-actions';
 import { Conversations } from './conversations';
 import type { ConnectionState, SocketTransport } from './doc-connection';
-import type { DocReplica } from './doc-replica';
+import { OUTER_DB_PREFIX, type DocReplica } from './doc-replica';
 import { createDocsApi, type Request } from './docs-api';
 import { openEngineStore, type EngineStore } from './engine-store';
 import type { MembershipEvent } from './group-history';
 import { Presence, type TypingMember } from './presence';
+import { PrivacyState } from './privacy-state';
 import { createReplicaHooks } from './replica-hooks';
 import { Safety, type KeyWarning, type VerificationStatus } from './safety';
 import { SearchStore, type SearchResult } from './search-store';
@@ -51,6 +52,8 @@ export interface ShownMessage extends MessageView {
   authorName: string;
   mine: boolean;
   pending: boolean;
+  /** Written by someone I blocked: hidden on this device unless I choose to show it. */
+  blockedAuthor: boolean;
 }
 
 export interface OpenConversation extends ConversationActions {
@@ -73,12 +76,18 @@ export interface OpenConversation extends ConversationActions {
   typing(): TypingMember[];
   /** Members whose identity key changed since I verified them; persistent until verified again. */
   keyWarnings(): KeyWarning[];
+  /** Why the server refuses my writes here now ('request.cap_reached', 'entry.blocked'), or null. */
+  refusal(): string | null;
+  /** A message request to me (accept, decline or block it), or one I sent that nobody accepted yet. */
+  consent(): { request: boolean; awaiting: boolean };
 }
 
 export interface Engine {
   readonly conversations: Conversations;
   readonly sync: SyncManager;
   readonly store: EngineStore;
+  /** Who may contact me, the receipt and typing switches, my blocks. */
+  readonly privacy: PrivacyState;
   start(): Promise<void>;
   open(docId: string): Promise<OpenConversation>;
   stop(): Promise<void>;
@@ -94,6 +103,13 @@ export interface Engine {
   keyWarnings(docId: string): KeyWarning[];
   /** Who added or removed whom, from the signed membership records of the conversation. */
   history(docId: string): Promise<ConversationResult<MembershipEvent[]>>;
+  /** Declines a message request (or blocks its sender too); what this device kept of it is wiped. */
+  decline(docId: string, options?: { block?: boolean }): Promise<ClientResult<void>>;
+  /**
+   * "Delete my copy": wipes what this device keeps of the conversation (close it first); it stays a member, and
+   * the conversation comes back, without the older messages, when someone writes again.
+   */
+  deleteLocalCopy(docId: string): Promise<ClientResult<void>>;
 }
 
 export async function createEngine(deps: EngineDeps): Promise<Engine> {
@@ -116,6 +132,8 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     random: deps.random,
     now: deps.now,
     scheduleSync: (docId) => sync.schedule(docId),
+    retrySync: (docId) => sync.retry(docId),
+    onGone: (docId) => void wipe(docId).catch((error: unknown) => deps.report?.('wiping a conversation', error)),
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
   });
@@ -127,7 +145,28 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     nameOf: (docId, key) => conversations.nameOf(docId, key),
     ...(deps.report ? { report: deps.report } : {}),
   });
-  const unread = new UnreadTracker({ self: myKey, verifier: deps.verifier, report: (docId, n) => conversations.setUnread(docId, n) });
+  const privacy = new PrivacyState({ api, store, ...(deps.report ? { report: deps.report } : {}) });
+  await privacy.load();
+  const unread = new UnreadTracker({
+    self: myKey,
+    verifier: deps.verifier,
+    report: (docId, n) => conversations.setUnread(docId, n),
+    local: (docId) => {
+      const { read, clearedAt } = conversations.local(docId);
+      return { ...(read ? { read } : {}), ...(clearedAt !== undefined ? { clearedAt } : {}) };
+    },
+  });
+  const outerPrefix = deps.dbName ? `${deps.dbName}-outer-` : OUTER_DB_PREFIX;
+  /** Removes everything this device stored for a document: replica, keys, sync marks, search shard. */
+  async function wipe(docId: string): Promise<void> {
+    await conversations.released(docId);
+    await search.forget(docId);
+    for (const name of [`inner:${docId}`, `keys:${docId}`, `stored:${docId}`, `seq:${docId}`, `dirty:${docId}`]) await store.remove(name);
+    await new Promise<void>((resolve) => {
+      const request = deps.indexedDB.deleteDatabase(`${outerPrefix}${docId}`);
+      request.onsuccess = request.onerror = request.onblocked = () => resolve();
+    });
+  }
   const watch = createReplicaHooks({
     search,
     unread,
@@ -135,8 +174,22 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   });
   const safety = new Safety({ store, identity: deps.identity, account: deps.account, conversations });
   await safety.load();
+  /** The device keeps my read position to itself with receipts off, and while a request waits either way. */
+  const receipts = (docId: string) => {
+    const view = conversations.view(docId);
+    const on = privacy.settings().readReceipts;
+    return { share: on && view?.request !== true && view?.awaiting !== true, show: on };
+  };
   const actionsFor = (docId: string, replica: DocReplica, closed: () => boolean) =>
     conversationActions({
+      receipts: () => receipts(docId),
+      localRead: {
+        get: () => conversations.local(docId).read,
+        set: (read) => {
+          conversations.setLocal(docId, { read });
+          unread.recount(docId);
+        },
+      },
       docId,
       replica,
       conversations,
@@ -155,6 +208,10 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     release: (docId) => conversations.release(docId),
     knownDocs: () => conversations.ids(),
     onMembership: (docId) => void conversations.refreshOne(docId),
+    onRefused: (docId, code) => {
+      if (code === 'request.cap_reached' || code === 'entry.blocked') conversations.setRefusal(docId, code);
+    },
+    wanted: (docId) => conversations.view(docId) === undefined || conversations.syncable(docId),
     onSignedOut: deps.onSignedOut,
     ...(deps.maxShortSyncs ? { maxShortSyncs: deps.maxShortSyncs } : {}),
   });
@@ -164,10 +221,11 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     conversations,
     sync,
     store,
+    privacy,
     async start() {
       await conversations.loadCache();
       sync.start();
-      await conversations.refresh();
+      await Promise.all([conversations.refresh(), privacy.refresh()]);
     },
     async open(docId) {
       const { replica, keys } = await conversations.acquire(docId);
@@ -175,7 +233,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       const connection = await sync.setOpen(docId);
       const listeners = new Set<() => void>();
       const notify = () => listeners.forEach((l) => l());
-      const stops = [replica.subscribe(notify), connection?.onState(notify) ?? (() => {})];
+      const stops = [replica.subscribe(notify), connection?.onState(notify) ?? (() => {}), conversations.subscribe(notify), privacy.subscribe(notify)];
       let closed = false;
       const presence = new Presence({
         docId,
@@ -194,12 +252,21 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         onChange: notify,
       });
       const actions = actionsFor(docId, replica, () => closed);
-      const show = (m: MessageView, pending: Set<string>): ShownMessage => ({
-        ...m,
-        authorName: conversations.nameOf(docId, m.author),
-        mine: m.author === myKey,
-        pending: pending.has(m.id),
-      });
+      const authorAccount = (key: string) => conversations.view(docId)?.members.find((m) => m.signingPublicKey === key)?.accountId;
+      const show = (m: MessageView, pending: Set<string>): ShownMessage => {
+        const account = authorAccount(m.author);
+        return {
+          ...m,
+          authorName: conversations.nameOf(docId, m.author),
+          mine: m.author === myKey,
+          pending: pending.has(m.id),
+          blockedAuthor: account !== undefined && privacy.isBlocked(account),
+        };
+      };
+      // "Delete my copy" hides what was there before on this device.
+      const visible = (m: MessageView) => m.sentAt > (conversations.local(docId).clearedAt ?? -1);
+      // Typing is shown and sent only with the switch on (reciprocal), and not while a request to me waits.
+      const typingOn = () => privacy.settings().typing;
       return {
         ...actions,
         async reply(body, replyTo) {
@@ -209,21 +276,26 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         },
         unread: () => conversations.unread(docId),
         setTyping: (typing) => {
-          if (!closed) presence.setTyping(typing);
+          if (!closed && typingOn() && conversations.view(docId)?.request !== true) presence.setTyping(typing);
         },
-        typing: () => (closed ? [] : presence.typing()),
+        typing: () => (closed || !typingOn() ? [] : presence.typing()),
         keyWarnings: () => safety.keyWarnings(docId),
+        refusal: () => conversations.refusal(docId),
+        consent: () => {
+          const view = conversations.view(docId);
+          return { request: view?.request === true, awaiting: view?.awaiting === true };
+        },
         docId,
         replica,
         connectionState: () => (closed ? 'closed' : (connection?.state ?? 'offline')),
         async messages(window = {}) {
           const pending = replica.pendingMessageIds();
           const listed = await listMessages(replica.inner, { docId, verifier: deps.verifier, cache: verification, ...window });
-          return listed.map((m) => show(m, pending));
+          return listed.filter(visible).map((m) => show(m, pending));
         },
         async message(messageId) {
           const found = await getMessage(replica.inner, messageId, { docId, verifier: deps.verifier, cache: verification });
-          return found ? show(found, replica.pendingMessageIds()) : null;
+          return found && visible(found) ? show(found, replica.pendingMessageIds()) : null;
         },
         async send(body) {
           if (closed) return fail('request.invalid');
@@ -268,7 +340,23 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       })();
       return stopping;
     },
-    search: (query, options) => search.search(query, options),
+    async search(query, options) {
+      const found = await search.search(query, options);
+      return found.filter((r) => r.sentAt > (conversations.local(r.docId).clearedAt ?? -1));
+    },
+    async decline(docId, options = {}) {
+      const declined = await conversations.decline(docId, options);
+      if (!declined.ok) return declined;
+      if (options.block) await privacy.refreshBlocks();
+      await wipe(docId);
+      return ok(undefined);
+    },
+    async deleteLocalCopy(docId) {
+      if (!conversations.view(docId)) return fail('doc.not_found');
+      conversations.hideUntilNew(docId, deps.now());
+      await wipe(docId);
+      return ok(undefined);
+    },
     totalUnread: () => conversations.totalUnread(),
     safetyNumber: (accountId, docId) => safety.safetyNumber(accountId, docId),
     markVerified: (accountId, options) => safety.markVerified(accountId, options),

@@ -16,6 +16,10 @@ export interface SyncManagerOptions {
   /** Documents this device knows it belongs to (from the cached list). */
   knownDocs(): string[];
   onMembership(docId: string): void;
+  /** The server refused this device's writes (request cap, block, no longer a member). */
+  onRefused?(docId: string, code: string): void;
+  /** Whether the document is kept in sync at all (a conversation hidden by "Delete my copy" is not). */
+  wanted?(docId: string): boolean;
   onDocSynced?(docId: string): void;
   onSignedOut(): void;
   maxShortSyncs?: number;
@@ -113,14 +117,28 @@ export class SyncManager {
   /** Asks for a short sync of a document (it changed, or holds unsent writes). */
   schedule(docId: string): void {
     if (this.#stopped || this.#open?.docId === docId || this.#short.has(docId)) return;
+    if (this.options.wanted && !this.options.wanted(docId)) return;
     this.#queue.add(docId);
     this.#pump();
+  }
+
+  /** Tries again after a refusal that no longer holds (the others accepted the request). */
+  retry(docId: string): void {
+    const open = this.#open;
+    if (open?.docId === docId) {
+      if (open.connection?.state === 'refused') open.connection.start();
+      return;
+    }
+    this.schedule(docId);
   }
 
   #connection(replica: DocReplica): DocConnection {
     return new DocConnection(replica, this.options.transport, {
       onSignedOut: () => this.options.onSignedOut(),
-      onRefused: () => this.options.onMembership(replica.docId),
+      onRefused: (code) => {
+        this.options.onRefused?.(replica.docId, code);
+        this.options.onMembership(replica.docId);
+      },
     });
   }
 

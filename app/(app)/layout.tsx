@@ -43,7 +43,7 @@ export default function AppShell({ children }: { children: ReactNode }) {
         <ul>
           {NAV.map((item) => {
             const current =
-              pathname === item.href || pathname === item.href.slice(0, -1) || (item.href === '/home/' && inConversation);
+              pathname === item.href || pathname === item.href.slice(0, -1) || (item.href === '/home/' && (inConversation || pathname.startsWith('/requests') || pathname.startsWith('/archived')));
             return (
               <li key={item.href}>
                 <Link href={item.href} aria-current={current ? 'page' : undefined}>

@@ -34,6 +34,9 @@ export interface DeviceEngine {
   verificationStatus: Engine['verificationStatus'];
   keyWarnings: Engine['keyWarnings'];
   history: Engine['history'];
+  readonly privacy: Engine['privacy'];
+  decline: Engine['decline'];
+  deleteLocalCopy: Engine['deleteLocalCopy'];
 }
 
 export interface EngineHost {
@@ -126,6 +129,9 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       verificationStatus: (accountId, docId) => engine.verificationStatus(accountId, docId),
       keyWarnings: (docId) => engine.keyWarnings(docId),
       history: (docId) => engine.history(docId),
+      privacy: engine.privacy,
+      decline: (docId, declineOptions) => engine.decline(docId, declineOptions),
+      deleteLocalCopy: (docId) => engine.deleteLocalCopy(docId),
     };
   }
 

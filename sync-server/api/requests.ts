@@ -37,13 +37,16 @@ export function requestsRoutes(deps: ApiDeps) {
         // Accepting twice is harmless: the second time changes nothing.
         if (row?.status === 'request') {
           const now = deps.clock.now();
+          // Whoever was held to the request cap here is no longer: their devices must hear (no longer `awaiting`).
+          const waiting = privacy
+            .memberRows(docId)
+            .filter((m) => m.accountId !== auth.account.id && privacy.writePolicy(docId, m.accountId).kind === 'capped');
           deps.repos.transaction(() => {
             privacy.setStatus(docId, [auth.account.id], 'accepted');
             // Accepting a one-to-one request accepts its sender: their next conversation is no request.
             if (documents.find(docId)?.kind === 'direct' && row.addedBy !== null) privacy.accept(auth.account.id, row.addedBy, now);
           });
-          // Every member hears: the sender's devices stop holding back (no longer `awaiting`).
-          for (const m of privacy.memberRows(docId)) deps.events.membershipChanged(m.accountId, docId);
+          for (const accountId of [auth.account.id, ...waiting.map((m) => m.accountId)]) deps.events.membershipChanged(accountId, docId);
         }
         return reply(200, conversationView(deps, docId, auth.account.id));
       },

@@ -30,6 +30,7 @@ async function person(browser: Browser, baseURL: string | undefined, name: strin
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
 const conversations = (page: Page) => page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+const requests = (page: Page) => page.getByRole('list', { name: 'Message requests' }).getByRole('listitem');
 
 /** From the Conversations screen; resolves with the conversation's id once its view is open. */
 async function startConversation(page: Page, handles: string, groupName?: string): Promise<string> {
@@ -45,10 +46,16 @@ async function startConversation(page: Page, handles: string, groupName?: string
   return new URL(page.url()).searchParams.get('id') ?? '';
 }
 
-/** Opens a conversation from the list by its title, as a person would. */
-async function openFromList(page: Page, title: string | RegExp): Promise<void> {
+/** Opens a conversation from the list by its title, as a person would; a message request is accepted first. */
+async function openFromList(page: Page, title: string | RegExp, options: { request?: boolean } = {}): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Conversations' }).click();
-  await conversations(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();
+  if (options.request) {
+    await page.getByRole('link', { name: /Message requests/ }).click();
+    await requests(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Accept' }).click();
+  } else {
+    await conversations(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();
+  }
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeEditable();
 }
 
@@ -77,14 +84,20 @@ test('two people start a conversation and exchange messages live', async ({ brow
   await expect(messages(alice.page).first()).toContainText('You');
   await expect(messages(alice.page).first().getByText('Pending')).toHaveCount(0);
 
-  // Bob's list shows the conversation with the decrypted preview; opening it shows Alice's message.
-  const item = conversations(bob.page).filter({ hasText: 'Alice Example' });
+  // Alice is new to Bob: the conversation waits under Message requests, its preview decrypted on Bob's device.
+  await bob.page.getByRole('link', { name: /Message requests/ }).click();
+  const item = bob.page.getByRole('list', { name: 'Message requests' }).getByRole('listitem').filter({ hasText: 'Alice Example' });
   await expect(item).toContainText('Hello Bob, do you still have the ladder?');
-  await shot(bob.page, 'conversation-list');
+  await shot(bob.page, 'message-requests');
   await item.getByRole('link').click();
   await expect(messages(bob.page)).toHaveCount(1);
   await expect(messages(bob.page).first()).toContainText('Alice Example');
   await expect(messages(bob.page).first()).toContainText('Hello Bob, do you still have the ladder?');
+  // No reply before accepting; accepting moves it to the conversations.
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+  await bob.page.getByRole('button', { name: 'Accept' }).click();
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeEditable();
+  await expect(alice.page.getByText(/Waiting for Bob Example to accept/)).toHaveCount(0);
 
   // Bob answers with the Send button and a second line (Shift+Enter); Alice sees it without reloading.
   const box = bob.page.getByRole('textbox', { name: 'Message' });
@@ -172,7 +185,7 @@ test('a member removed from a group sees nothing written afterwards, leaving tak
   await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText('Tool library');
   await send(alice.page, 'Welcome to the tool library');
   for (const member of [bob, carol]) {
-    await openFromList(member.page, 'Tool library');
+    await openFromList(member.page, 'Tool library', { request: true });
     await expect(messages(member.page)).toHaveCount(1);
   }
 
@@ -217,11 +230,12 @@ test('a member removed from a group sees nothing written afterwards, leaving tak
   await alice.page.getByRole('button', { name: 'Members' }).click();
   await expect(members).toHaveCount(1);
 
-  // Alice adds Carol back: the conversation returns to Carol's list.
+  // Alice adds Carol back: the conversation returns to Carol, as a request to accept again.
   await dialog.getByRole('textbox', { name: 'Handle' }).fill(carol.user.handle);
   await dialog.getByRole('button', { name: 'Add member' }).click();
   await expect(members).toHaveCount(2);
-  await expect(conversations(carol.page).filter({ hasText: 'Tool library' })).toHaveCount(1);
+  await carol.page.getByRole('link', { name: /Message requests/ }).click();
+  await expect(requests(carol.page).filter({ hasText: 'Tool library' })).toHaveCount(1);
 
   await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
 });
@@ -234,7 +248,11 @@ test('the conversation screens pass axe at desktop and phone size', async ({ bro
   await send(alice.page, 'A message with a link that is never fetched: https://example.org/x');
   await startConversation(alice.page, `${bob.user.handle},${carol.user.handle}`);
   await send(alice.page, 'Hello both of you');
-  await openFromList(bob.page, 'Alice Axe');
+  // Bob's requests screen, with two waiting, passes axe too.
+  await bob.page.getByRole('link', { name: /Message requests/ }).click();
+  await expect(requests(bob.page)).toHaveCount(2);
+  await expectNoSeriousViolations(bob.page, 'message requests');
+  await openFromList(bob.page, 'Alice Axe', { request: true });
   await send(bob.page, 'Hi Alice');
   await expect(messages(alice.page)).toHaveCount(1);
 

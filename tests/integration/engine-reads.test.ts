@@ -12,7 +12,7 @@ let server: TestServer | undefined;
 const device = (name: string): Promise<Device> => scene.device(name);
 const open = scene.open;
 
-const unreadIn = (d: Device, docId: string) => d.engine.conversations.list().find((c) => c.id === docId)?.unread;
+const unreadIn = (d: Device, docId: string) => d.engine.conversations.all().find((c) => c.id === docId)?.unread;
 
 /** The unread counts as sealed in the list cache (what the list shows after a reload, offline). */
 async function sealedUnread(d: Device): Promise<Record<string, number>> {
@@ -31,14 +31,16 @@ describe('unread counts and read markers', () => {
     const ids: string[] = [];
     for (const body of ['one', 'two', 'three']) ids.push(unwrap(await a.send(body)));
 
-    await eventually(() => unreadIn(bob, docId) === 3, 'bob\'s list shows 3 unread');
-    expect(bob.engine.totalUnread()).toBe(3);
+    await eventually(() => unreadIn(bob, docId) === 3, 'bob\'s request shows 3 unread');
+    // A request counts on its own link, not in the navigation total, until accepted.
+    expect(bob.engine.totalUnread()).toBe(0);
     expect((await sealedUnread(bob))[docId]).toBe(3);
     // Own messages are never unread.
     expect(unreadIn(alice, docId)).toBe(0);
     expect(alice.engine.totalUnread()).toBe(0);
 
     await acceptRequest(server, bob, docId);
+    expect(bob.engine.totalUnread()).toBe(3);
     const b = await open(bob, docId);
     expect(b.unread()).toBe(3);
     expect(await b.markRead(ids[1]!)).toEqual({ ok: true, value: true });

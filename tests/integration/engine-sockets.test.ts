@@ -51,15 +51,16 @@ describe('socket budget', () => {
         last.set(docId, body);
         await conversation.close();
       }
+      // Every one is a message request on the reader's device: all(), not the accepted list.
       await eventually(
         () => {
-          const list = reader.engine.conversations.list();
+          const list = reader.engine.conversations.all();
           return list.length === CONVERSATIONS && list.every((c) => c.lastMessage?.body === last.get(c.id));
         },
         `the reader has the newest message of all ${CONVERSATIONS} conversations`,
         120_000,
       ).catch((error: unknown) => {
-        const behind = reader.engine.conversations.list().filter((c) => c.lastMessage?.body !== last.get(c.id));
+        const behind = reader.engine.conversations.all().filter((c) => c.lastMessage?.body !== last.get(c.id));
         throw new Error(`${String(error)}; ${behind.length} conversations behind, e.g. ${JSON.stringify(behind.slice(0, 3).map((c) => [c.lastMessage?.body, last.get(c.id)]))}`);
       });
     } finally {

@@ -10,6 +10,8 @@ import { useEngine, useOnline } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
 import { Composer } from './composer';
+import { ConsentBanner } from './consent-banner';
+import { ConversationOptions } from './conversation-options';
 import { MembersDialog } from './members-dialog';
 import { KeyWarningBanner } from './key-warning-banner';
 import { MessageList } from './message-list';
@@ -103,6 +105,8 @@ export function ConversationScreen() {
           </button>
         ) : null}
       </header>
+      {member && !view.request ? <ConversationOptions engine={engine} view={view} title={title} /> : null}
+      {member ? <ConsentBanner engine={engine} view={view} title={title} conversation={conversation} /> : null}
       {gone ? (
         <p className="notice warning">
           You are no longer a member of this conversation. What you already had stays here; nothing written from now on
@@ -131,7 +135,7 @@ export function ConversationScreen() {
         </div>
       )}
       <TypingIndicator conversation={conversation} />
-      {gone ? null : <Composer conversation={conversation} replyingTo={replyingTo} onReplied={() => setReplyingTo(null)} />}
+      {gone || view.request ? null : <Composer conversation={conversation} replyingTo={replyingTo} onReplied={() => setReplyingTo(null)} />}
       {member ? (
         <MembersDialog
           engine={engine}

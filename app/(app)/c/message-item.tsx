@@ -41,6 +41,9 @@ export function MessageItem(p: MessageItemProps) {
   const { message, conversation } = p;
   const [picking, setPicking] = useState(false);
   const [pressed, setPressed] = useState(false);
+  // Someone I blocked (in a group we share): hidden on this device until I choose to show it.
+  const [revealed, setRevealed] = useState(false);
+  const hidden = message.blockedAuthor && !revealed;
   const newDay = !p.previous || dayOf(p.previous.sentAt) !== dayOf(message.sentAt);
   const continued = !newDay && p.previous?.author === message.author && message.sentAt - (p.previous?.sentAt ?? 0) < RUN_GAP_MS;
   const gone = message.deleted || message.body === null;
@@ -77,6 +80,13 @@ export function MessageItem(p: MessageItemProps) {
           <EditForm message={message} conversation={conversation} onDone={() => p.onEdit(false)} />
         ) : gone ? (
           <p className="message-body deleted">Message deleted</p>
+        ) : hidden ? (
+          <p className="message-body deleted">
+            Message from someone you blocked.{' '}
+            <button type="button" className="link-button" onClick={() => setRevealed(true)} aria-label={`Show the message from ${message.authorName}`}>
+              Show
+            </button>
+          </p>
         ) : (
           <p className="message-body">{message.body}</p>
         )}
@@ -102,7 +112,7 @@ export function MessageItem(p: MessageItemProps) {
             )}
           </p>
         ) : null}
-        {message.reactions.length > 0 && !gone ? (
+        {message.reactions.length > 0 && !gone && !hidden ? (
           <div className="reactions" role="group" aria-label="Reactions">
             {message.reactions.map((r) => {
               const mine = p.myKey !== null && r.members.includes(p.myKey as (typeof r.members)[number]);
@@ -122,7 +132,7 @@ export function MessageItem(p: MessageItemProps) {
             })}
           </div>
         ) : null}
-        {gone || !conversation ? null : (
+        {gone || hidden || !conversation ? null : (
           <div className="message-actions" role="group" aria-label={`Actions for the message from ${message.authorName}`}>
             <button type="button" className="action" onClick={p.onReply}>
               Reply

@@ -3,14 +3,11 @@
 // activity first, and the form to start a new one.
 import Link from 'next/link';
 import { useId, useRef, useState } from 'react';
-import type { ConversationSummary } from '../../../lib/client/engine/conversations';
-import type { DeviceEngine } from '../../../lib/client/engine-host';
 import { useEngine, useOnline } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { NavIcon } from '../../_components/nav-icon';
 import { StatusNotice } from '../../_components/notice';
-import { TimeText } from '../../_components/time-text';
-import { Avatar } from '../../_components/avatar';
+import { ConversationItem } from './conversation-item';
 import { MessageSearch } from './message-search';
 import { NewConversationForm } from './new-conversation-form';
 import { useConversationList } from './use-conversation-list';
@@ -19,6 +16,8 @@ export function ConversationsScreen() {
   const engine = useEngine();
   const online = useOnline();
   const list = useConversationList(engine);
+  const requests = useConversationList(engine, 'requests');
+  const archived = useConversationList(engine, 'archived');
   const [starting, setStarting] = useState(false);
   const formId = useId();
   const toggle = useRef<HTMLButtonElement>(null);
@@ -46,6 +45,24 @@ export function ConversationsScreen() {
               toggle.current?.focus();
             }}
           /> : null}</div>
+      {requests.length > 0 || archived.length > 0 ? (
+        <ul className="list-links">
+          {requests.length > 0 ? (
+            <li>
+              <Link href="/requests/" className="list-link">
+                Message requests <span className="count-badge">{requests.length}</span>
+              </Link>
+            </li>
+          ) : null}
+          {archived.length > 0 ? (
+            <li>
+              <Link href="/archived/" className="list-link">
+                Archived <span className="count-badge neutral">{archived.length}</span>
+              </Link>
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
       {engine !== null && list.length > 0 ? <MessageSearch engine={engine} /> : null}
       {engine === null ? (
         <StatusNotice busy>Opening your conversations…</StatusNotice>
@@ -65,39 +82,5 @@ export function ConversationsScreen() {
         </ul>
       )}
     </>
-  );
-}
-
-function ConversationItem({ conversation, engine }: { conversation: ConversationSummary; engine: DeviceEngine }) {
-  const last = conversation.lastMessage;
-  let preview: string;
-  if (!last) preview = 'No messages yet';
-  else {
-    const text = last.deleted || last.body === null ? 'Message deleted' : last.body;
-    const author = engine.conversations.nameOf(conversation.id, last.author);
-    // In a direct conversation the other person's name is the title already.
-    preview = author === 'You' || conversation.kind === 'group' ? `${author}: ${text}` : text;
-  }
-  return (
-    <li>
-      <Link className="conversation-link" href={`/c/?id=${encodeURIComponent(conversation.id)}`}>
-        <Avatar name={conversation.title} group={conversation.kind === 'group'} />
-        <span className="conversation-text">
-          <span className="conversation-top">
-            <span className="conversation-title">{conversation.title}</span>
-            <TimeText className="conversation-time" at={conversation.activeAt} />
-          </span>
-          <span className="conversation-bottom">
-            <span className="conversation-preview">{preview}</span>
-            {conversation.unread > 0 ? (
-              <span className="count-badge">
-                {conversation.unread > 99 ? '99+' : conversation.unread}
-                <span className="visually-hidden"> unread</span>
-              </span>
-            ) : null}
-          </span>
-        </span>
-      </Link>
-    </li>
   );
 }

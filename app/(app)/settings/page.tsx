@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { PassphraseSection } from './passphrase-section';
+import { PrivacySection } from './privacy-section';
 import { ProfileSection } from './profile-section';
 import { SafetyNumberSection } from './safety-number-section';
 import { SessionsSection } from './sessions-section';
@@ -13,6 +14,7 @@ export default function SettingsPage() {
       <div className="settings-grid">
         <ProfileSection />
         <SafetyNumberSection />
+        <PrivacySection />
         <SessionsSection />
         <PassphraseSection />
       </div>

@@ -1,16 +1,24 @@
 'use client';
 import Link from 'next/link';
 import { Brand } from './_components/brand';
+import { useSession } from './_components/client-context';
 import { useRedirectWhenSignedIn } from './_components/redirects';
 
 export function WelcomeScreen() {
   useRedirectWhenSignedIn();
+  const session = useSession();
+  const deleted = session.status === 'signed-out' && session.reason === 'account-deleted';
   return (
     <div className="public-page">
       <header className="public-header">
         <Brand />
       </header>
       <main id="main" className="welcome">
+        {deleted ? (
+          <p className="notice success" role="status">
+            Your account was deleted. This device’s keys and local data were removed.
+          </p>
+        ) : null}
         <section className="welcome-hero" aria-labelledby="welcome-title">
           <h1 id="welcome-title">Talk about what you have and what you need, privately.</h1>
           <p className="lead">

@@ -13,12 +13,12 @@ export function useRedirectWhenSignedIn(enabled = true): void {
   }, [enabled, session.status, router]);
 }
 
-/** Inside the app shell: a signed-out device goes to sign in (or to the welcome screen if it never signed in). */
+/** Inside the app shell: a signed-out device goes to sign in (to the welcome screen if it never signed in or the account is gone). */
 export function useRedirectWhenSignedOut(): void {
   const session = useSession();
   const router = useRouter();
   useEffect(() => {
     if (session.status !== 'signed-out') return;
-    router.replace(session.reason === 'none' ? '/' : '/signin/');
+    router.replace(session.reason === 'none' || session.reason === 'account-deleted' ? '/' : '/signin/');
   }, [session, router]);
 }

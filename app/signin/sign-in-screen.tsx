@@ -71,6 +71,7 @@ export function SignInScreen() {
 
   const ended = session.status === 'signed-out' && session.reason === 'session-ended';
   const signedOut = session.status === 'signed-out' && session.reason === 'signed-out';
+  const deleted = session.status === 'signed-out' && session.reason === 'account-deleted';
   return (
     <AuthFrame>
       <h1>Sign in</h1>
@@ -82,6 +83,9 @@ export function SignInScreen() {
       ) : null}
       {signedOut ? (
         <p className="notice success">You signed out. This device’s keys and local data were removed.</p>
+      ) : null}
+      {deleted ? (
+        <p className="notice success">This account was deleted. This device’s keys and local data were removed.</p>
       ) : null}
       <p className="lead">
         {mode === 'passphrase'

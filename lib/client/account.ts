@@ -1,5 +1,5 @@
 // Account operations on this device: sign up, sign in (passphrase or recovery key), sign out,
-// sessions, profile and passphrase change. Key derivation and wrapping come from lib/crypto;
+// sessions, profile and passphrase change, account deletion. Key derivation and wrapping come from lib/crypto;
 // here they meet the API and the keyring. Derived keys are zeroed as soon as they are used.
 import {
   decodeIdentitySecrets,
@@ -217,6 +217,25 @@ export function createAccountService(session: SessionControl) {
       });
       for (const key of [nextKeys.authKey, nextKeys.wrapKey]) key.fill(0);
       return result.ok ? ok(undefined) : result;
+    },
+
+    /**
+     * Deletes the account on the server (the passphrase proves it is the person, not a stolen session), then wipes
+     * this device as sign-out does. A wrong passphrase changes nothing: `auth.invalid_credentials`.
+     */
+    async deleteAccount(passphrase: string): Promise<ClientResult<void>> {
+      const signed = signedIn();
+      if (!signed.ok) return signed;
+      const kdf = await api.kdf(signed.value.contents.account.handle);
+      if (!kdf.ok) return kdf;
+      const keys = await derivePassphraseKeys(passphrase, bytes(kdf.value.kdf.salt), kdf.value.kdf.iterations);
+      const currentAuthKey = toBase64url(keys.authKey);
+      keys.authKey.fill(0);
+      keys.wrapKey.fill(0);
+      const result = await api.deleteAccount({ currentAuthKey });
+      if (!result.ok) return result;
+      await session.end('account-deleted');
+      return ok(undefined);
     },
 
     async updateDisplayName(displayNameText: string): Promise<ClientResult<void>> {

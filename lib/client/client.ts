@@ -2,9 +2,12 @@
 // a single React context and never talk to fetch, IndexedDB or lib/crypto themselves.
 import { decodeIdentitySecrets, type Identity, type RandomBytes } from '../crypto';
 import type { Account } from '../protocol/api';
+import { fail } from '../protocol/errors';
+import type { ClientResult } from './client-errors';
 import { createAccountService, type AccountService } from './account';
 import { createApi, type Api } from './api';
 import type { DeviceStorage } from './device-storage';
+import { buildExport, type DataExport, type ExportProgress } from './export';
 import { createEngineHost, type EngineFactory, type EngineHost } from './engine-host';
 import type { Keyring, KeyringContents } from './keyring';
 import { createOnlineStatus, type OnlineStatus, type OnlineStatusOptions } from './online-status';
@@ -19,8 +22,11 @@ export interface Transport {
   fetch: typeof fetch;
 }
 
-/** Why the device shows the signed-out screens: nothing yet, the person signed out, or the server ended the session. */
-export type SignedOutReason = 'none' | 'signed-out' | 'session-ended';
+/**
+ * Why the device shows the signed-out screens: nothing yet, the person signed out, the server ended the session,
+ * or the account was deleted (here or on another device).
+ */
+export type SignedOutReason = 'none' | 'signed-out' | 'session-ended' | 'account-deleted';
 
 export type SessionState =
   | { status: 'loading' }
@@ -74,6 +80,8 @@ export interface Client {
   account: AccountService;
   /** The engine of the signed-in device: running while signed in, stopped before a sign-out wipes the device. */
   engine: Pick<EngineHost, 'current' | 'subscribe'>;
+  /** "Export my data": the server's metadata and every conversation decrypted here, one at a time. */
+  exportData(onProgress?: (progress: ExportProgress) => void): Promise<ClientResult<DataExport>>;
   /** Resolves once the engine has stopped. */
   dispose(): Promise<void>;
 }
@@ -106,7 +114,7 @@ export function createClient(deps: ClientDeps): Client {
     ...(deps.report ? { report: deps.report } : {}),
     request: api.request,
     lookup: (handle) => api.getUser(handle),
-    onSignedOut: () => void control.end('session-ended'),
+    onSignedOut: (reason) => void control.end(reason === 'account.deleted' ? 'account-deleted' : 'session-ended'),
   });
   // Sockets retry with a growing delay; when the network is back, catch up at once.
   let wasOnline = online.isOnline();
@@ -143,9 +151,9 @@ export function createClient(deps: ClientDeps): Client {
       setState(signedInState(active));
     },
     end(reason) {
-      // Signing out everywhere also closes this device's sockets, which reads as "session ended": the
-      // person's own choice wins.
-      if (reason === 'signed-out' || endReason === null) endReason = reason;
+      // Signing out everywhere (or deleting the account) also closes this device's sockets, which reads as
+      // "session ended": the person's own choice wins.
+      if (reason === 'signed-out' || reason === 'account-deleted' || endReason === null) endReason = reason;
       // Several requests can fail with 401 at once: wipe once.
       ending ??= (async () => {
         active = null;
@@ -210,6 +218,11 @@ export function createClient(deps: ClientDeps): Client {
     online,
     account,
     engine,
+    async exportData(onProgress) {
+      const running = engine.current();
+      if (active === null || running === null) return fail('session.none');
+      return buildExport({ api, engine: running, now: () => deps.clock.now(), ...(onProgress ? { onProgress } : {}) });
+    },
     async dispose() {
       stopListening?.();
       stopWatchingOnline();

@@ -13,8 +13,8 @@ export interface EngineFactoryInput {
   identity: Identity;
   account: Account;
   request: Request;
-  /** A socket was closed because the session ended. */
-  onSignedOut(): void;
+  /** A socket was closed because the session ended; `reason` is the server's code (`account.deleted`). */
+  onSignedOut(reason: string): void;
 }
 
 /** Makes an engine with the runtime's adapters (IndexedDB, WebCrypto, WebSocket); see browser-client.ts. */
@@ -37,6 +37,8 @@ export interface DeviceEngine {
   readonly privacy: Engine['privacy'];
   decline: Engine['decline'];
   deleteLocalCopy: Engine['deleteLocalCopy'];
+  /** One conversation at a time, read from this device without a socket (the data export). */
+  read: Engine['read'];
 }
 
 export interface EngineHost {
@@ -56,7 +58,7 @@ export interface EngineHostOptions {
   factory?: EngineFactory;
   request: Request;
   lookup(handle: string): Promise<ClientResult<PublicProfile>>;
-  onSignedOut(): void;
+  onSignedOut(reason: string): void;
   /** Where a failure that no screen is waiting for is reported (never message content). */
   report?(what: string, error: unknown): void;
 }
@@ -132,6 +134,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       privacy: engine.privacy,
       decline: (docId, declineOptions) => engine.decline(docId, declineOptions),
       deleteLocalCopy: (docId) => engine.deleteLocalCopy(docId),
+      read: (docId) => engine.read(docId),
     };
   }
 

@@ -48,6 +48,14 @@ for (const viewport of [
         await shot(page, link.toLowerCase());
       }
 
+      // Settings with the delete-account dialog open (cancelled: the account stays for the sign-in below).
+      await page.getByRole('button', { name: 'Delete account' }).click();
+      await expect(page.getByRole('dialog', { name: 'Delete your account?' })).toBeVisible();
+      await expectNoSeriousViolations(page, 'delete account dialog');
+      await shot(page, 'settings-delete-dialog');
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+      await expect(page.getByRole('dialog')).toBeHidden();
+
       // Sign-in screens, in a second context (a device that is signed out), in both modes.
       const other = await browser.newContext({ baseURL, viewport });
       const signInPage = await other.newPage();

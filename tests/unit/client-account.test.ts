@@ -233,6 +233,36 @@ describe('client accounts against the real server', () => {
     expect(await other.client.account.signIn(person.handle, next)).toEqual({ ok: true, value: undefined });
   });
 
+  it('refuses to delete the account with a wrong passphrase (auth.invalid_credentials) and changes nothing', async () => {
+    const { device, person } = await signedUp();
+    expect(await device.client.account.deleteAccount('not the passphrase at all')).toEqual({ ok: false, code: 'auth.invalid_credentials' });
+    expect(device.client.getState().status).toBe('signed-in');
+    expect(await databases(device.indexedDB)).toContain('hasneeds-keyring');
+    expect((await device.client.account.listSessions()).ok).toBe(true);
+    const other = await openDevice();
+    expect(await other.client.account.signIn(person.handle, person.passphrase)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('deletes the account with the passphrase: this device is wiped, other devices end, and it cannot sign in again', async () => {
+    const { device, person, recoveryKey } = await signedUp();
+    const second = await openDevice();
+    expect((await second.client.account.signIn(person.handle, person.passphrase)).ok).toBe(true);
+
+    expect(await device.client.account.deleteAccount(person.passphrase)).toEqual({ ok: true, value: undefined });
+    expect(device.client.getState()).toEqual({ status: 'signed-out', reason: 'account-deleted' });
+    expect(await databases(device.indexedDB)).toEqual([]);
+
+    expect((await second.client.account.listSessions()).ok).toBe(false);
+    expect(second.client.getState().status).toBe('signed-out');
+    expect(await databases(second.indexedDB)).toEqual([]);
+
+    const again = await openDevice();
+    expect((await again.client.account.signIn(person.handle, person.passphrase)).ok).toBe(false);
+    expect((await again.client.account.signInWithRecoveryKey(person.handle, recoveryKey)).ok).toBe(false);
+    // The handle is held: nobody can sign up as the person right after.
+    expect(await again.client.account.signUp({ ...makePerson(), handle: person.handle })).toEqual({ ok: false, code: 'account.handle_taken' });
+  });
+
   it('renames the account on the server and in the keyring', async () => {
     const { device } = await signedUp();
     expect(await device.client.account.updateDisplayName('  ')).toEqual({ ok: false, code: 'input.display_name_invalid' });

@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { DeleteAccountSection } from './delete-account-section';
+import { ExportSection } from './export-section';
 import { PassphraseSection } from './passphrase-section';
 import { PrivacySection } from './privacy-section';
 import { ProfileSection } from './profile-section';
@@ -17,6 +19,8 @@ export default function SettingsPage() {
         <PrivacySection />
         <SessionsSection />
         <PassphraseSection />
+        <ExportSection />
+        <DeleteAccountSection />
       </div>
     </>
   );

@@ -17,7 +17,10 @@ const CONTACT: Array<{ value: ContactPolicy; label: string; hint: string }> = [
 export function PrivacySection() {
   const engine = useEngine();
   const online = useOnline();
-  const { settings, blocks } = usePrivacy(engine);
+  const { settings: saved, blocks } = usePrivacy(engine);
+  // What the person just chose shows at once; it settles to the saved value (or back, if saving failed).
+  const [draft, setDraft] = useState<UpdatePrivacyRequest | null>(null);
+  const settings = { ...saved, ...draft };
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -37,7 +40,9 @@ export function PrivacySection() {
     setBusy(true);
     setError(null);
     setStatus(null);
+    setDraft(change);
     const result = await privacy.update(change);
+    setDraft(null);
     setBusy(false);
     if (result.ok) setStatus(done);
     else setError(result.code === 'network.offline' ? 'Privacy settings can be changed only while online.' : errorText(result.code));

@@ -94,6 +94,10 @@ const ListCache = z.object({
   names: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   /** This device's own choices per document (never sent anywhere). */
   local: z.record(z.string(), LocalPrefs).default({}),
+  /** The account behind each signing key seen as a member, per document: authors who are gone can still be named. */
+  keyAccounts: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** Accounts the server said were deleted: what they wrote shows as "Deleted account". */
+  deleted: z.array(z.string()).default([]),
 });
 type ListCache = z.infer<typeof ListCache>;
 
@@ -107,11 +111,12 @@ interface Loaded {
 }
 
 export class Conversations {
-  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {}, unread: {}, names: {}, local: {} };
+  #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {}, unread: {}, names: {}, local: {}, keyAccounts: {}, deleted: [] };
   /** Why the server refused this device's writes in a document (request cap, block), until it changes. */
   #refusals = new Map<string, string>();
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #listeners = new Set<() => void>();
+  #nameListeners = new Set<() => void>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
   #destroying = new Set<Promise<void>>();
 
@@ -132,6 +137,12 @@ export class Conversations {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Told when a name shown for an author changes (an account was deleted), so open conversations re-read. */
+  subscribeNames(listener: () => void): () => void {
+    this.#nameListeners.add(listener);
+    return () => this.#nameListeners.delete(listener);
   }
 
   ids(): string[] {
@@ -283,14 +294,51 @@ export class Conversations {
   titleOf(view: ConversationView): string {
     const others = view.members.filter((m) => m.accountId !== this.deps.account.id);
     const names = others.map((m) => m.displayName ?? 'Deleted account');
-    return names.length > 0 ? names.join(', ') : 'Only you';
+    if (names.length > 0) return names.join(', ');
+    // A one-to-one conversation whose other person deleted the account is still theirs, by name.
+    return this.#formerAccounts(view.id).some((id) => this.#isDeleted(id)) ? 'Deleted account' : 'Only you';
   }
 
   /** Display name of a member key (base64url signing key), for message authors. */
   nameOf(docId: string, memberKey: string): string {
     const member = this.view(docId)?.members.find((m) => m.signingPublicKey === memberKey);
     if (member) return member.accountId === this.deps.account.id ? 'You' : (member.displayName ?? 'Deleted account');
-    return 'Former member';
+    const accountId = this.#cache.keyAccounts[docId]?.[memberKey];
+    return accountId !== undefined && this.#isDeleted(accountId) ? 'Deleted account' : 'Former member';
+  }
+
+  #isDeleted(accountId: string): boolean {
+    return this.#cache.deleted.includes(accountId);
+  }
+
+  /** Accounts once members of this document and members no longer. */
+  #formerAccounts(docId: string): string[] {
+    const current = new Set(this.view(docId)?.members.map((m) => m.accountId) ?? []);
+    return [...new Set(Object.values(this.#cache.keyAccounts[docId] ?? {}))].filter((id) => !current.has(id) && id !== this.deps.account.id);
+  }
+
+  /** Someone left the member list: if the account itself is gone, its messages say "Deleted account" from now on. */
+  #noticeDeparted(before: ConversationView | undefined, after: ConversationView): void {
+    if (!before) return;
+    const staying = new Set(after.members.map((m) => m.accountId));
+    for (const m of before.members) {
+      if (staying.has(m.accountId) || m.accountId === this.deps.account.id || this.#isDeleted(m.accountId)) continue;
+      // A list cached before keys were mapped to accounts learns this one now, while the old view still says it.
+      if (m.signingPublicKey) (this.#cache.keyAccounts[after.id] ??= {})[m.signingPublicKey] = m.accountId;
+      void this.#checkDeleted(m.accountId);
+    }
+  }
+
+  async #checkDeleted(accountId: string): Promise<void> {
+    const summary = await this.deps.api.userById(accountId);
+    // Offline or refused: the person stays a "Former member" until the next refresh notices again.
+    if (!summary.ok || !summary.value.deleted || this.#isDeleted(accountId)) return;
+    this.#cache.deleted.push(accountId);
+    // The name the account went by leaves this device too.
+    for (const names of Object.values(this.#cache.names)) delete names[accountId];
+    this.#save();
+    this.#notify();
+    for (const listener of [...this.#nameListeners]) listener();
   }
 
   /** Fetches the list from the server; offline, the cached list stays. */
@@ -303,6 +351,7 @@ export class Conversations {
       this.#rememberMembers(view);
       this.#settleRefusal(view);
       const before = previous.get(view.id);
+      this.#noticeDeparted(before, view);
       previous.delete(view.id);
       const loaded = this.#replicas.get(view.id);
       if (loaded) void loaded.loading.then((l) => this.#acceptKeys(view, l));
@@ -329,6 +378,7 @@ export class Conversations {
       }
       return;
     }
+    this.#noticeDeparted(this.view(docId), got.value);
     this.#upsert(got.value);
     const loaded = this.#replicas.get(docId);
     if (loaded) await this.#acceptKeys(got.value, await loaded.loading);
@@ -644,11 +694,14 @@ export class Conversations {
     this.#cache.memberKeys[view.id] = [...known];
     const names = (this.#cache.names[view.id] ??= {});
     for (const m of view.members) if (m.displayName) names[m.accountId] = m.displayName;
+    const accounts = (this.#cache.keyAccounts[view.id] ??= {});
+    for (const m of view.members) if (m.signingPublicKey) accounts[m.signingPublicKey] = m.accountId;
   }
 
   /** The last display name seen for an account in this conversation, current member or not (for its history). */
   knownName(docId: string, accountId: string): string | null {
     if (accountId === this.deps.account.id) return 'You';
+    if (this.#isDeleted(accountId)) return 'Deleted account';
     return this.#cache.names[docId]?.[accountId] ?? null;
   }
 

@@ -38,7 +38,7 @@ export class DocConnection {
   constructor(
     readonly replica: DocReplica,
     private readonly transport: SocketTransport,
-    private readonly hooks: { onRefused?(code: string): void; onSignedOut?(): void } = {},
+    private readonly hooks: { onRefused?(code: string): void; onSignedOut?(reason: string): void } = {},
   ) {
     this.awareness = new Awareness(replica.outer);
     // Awareness starts as `{}` and would be announced in the clear on connect: nothing is said until
@@ -155,7 +155,7 @@ export class DocConnection {
     this.provider.disconnect();
     if (event.code === 4401) {
       this.#setState('refused');
-      this.hooks.onSignedOut?.();
+      this.hooks.onSignedOut?.(event.reason);
       return;
     }
     if (PERMANENT(event.code, this.refusal ?? event.reason)) {

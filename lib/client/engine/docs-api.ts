@@ -9,7 +9,7 @@ import {
   RotateRequest,
 } from '../../protocol/api-docs';
 import { OkResponse, PublicProfile, TicketResponse } from '../../protocol/api';
-import { BlockList, BlockView, PrivacySettings, UpdatePrivacyRequest } from '../../protocol/api-privacy';
+import { BlockList, BlockView, PrivacySettings, UpdatePrivacyRequest, UserSummary } from '../../protocol/api-privacy';
 import type { ClientResult } from '../client-errors';
 
 export type Request = <S extends z.ZodType>(
@@ -33,6 +33,8 @@ export function createDocsApi(request: Request) {
     rotate: (docId: string, body: z.infer<typeof RotateRequest>) =>
       request('POST', `/api/conversations/${id(docId)}/epochs`, ConversationView, body),
     user: (handle: string) => request('GET', `/api/users/${id(handle)}`, PublicProfile),
+    /** Who an account id is, or that it was deleted (an author or former member). */
+    userById: (accountId: string) => request('GET', `/api/users/by-id/${id(accountId)}`, UserSummary),
     ticket: () => request('POST', '/api/tickets', TicketResponse),
     // Message requests (for the recipient): accept moves it to the conversations, decline and block drop it.
     accept: (docId: string) => request('POST', `/api/conversations/${id(docId)}/accept`, ConversationView),

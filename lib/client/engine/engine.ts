@@ -40,7 +40,8 @@ export interface EngineDeps {
   subtle: SubtleCrypto;
   /** syncUrl and WebSocket; getTicket is supplied by the engine from `request`. */
   socket: Omit<SocketTransport, 'getTicket'>;
-  onSignedOut(): void;
+  /** A socket closed because the session ended; `reason` is the server's code (`account.deleted`). */
+  onSignedOut(reason: string): void;
   dbName?: string;
   compactAt?: number;
   maxShortSyncs?: number;
@@ -82,6 +83,16 @@ export interface OpenConversation extends ConversationActions {
   consent(): { request: boolean; awaiting: boolean };
 }
 
+/** A conversation read from this device's copy, without a socket (the data export); pair with `close`. */
+export interface ConversationReader {
+  readonly docId: string;
+  /** As OpenConversation.messages: oldest first, a window of the newest `limit` before `before`. */
+  messages(window?: { limit?: number; before?: Position }): Promise<ShownMessage[]>;
+  /** Who added or removed whom, from the signed records. */
+  history(): Promise<MembershipEvent[]>;
+  close(): void;
+}
+
 export interface Engine {
   readonly conversations: Conversations;
   readonly sync: SyncManager;
@@ -90,6 +101,8 @@ export interface Engine {
   readonly privacy: PrivacyState;
   start(): Promise<void>;
   open(docId: string): Promise<OpenConversation>;
+  /** Loads one conversation to read it, no socket and no presence; `doc.not_found` when not in the list. */
+  read(docId: string): Promise<ConversationResult<ConversationReader>>;
   stop(): Promise<void>;
   /** Every conversation on this device, offline too; newest first. */
   search(query: string, options?: { limit?: number }): Promise<SearchResult[]>;
@@ -216,6 +229,25 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     ...(deps.maxShortSyncs ? { maxShortSyncs: deps.maxShortSyncs } : {}),
   });
 
+  const authorAccount = (docId: string, key: string) => conversations.view(docId)?.members.find((m) => m.signingPublicKey === key)?.accountId;
+  const show = (docId: string, m: MessageView, pending: Set<string>): ShownMessage => {
+    const account = authorAccount(docId, m.author);
+    return {
+      ...m,
+      authorName: conversations.nameOf(docId, m.author),
+      mine: m.author === myKey,
+      pending: pending.has(m.id),
+      blockedAuthor: account !== undefined && privacy.isBlocked(account),
+    };
+  };
+  // "Delete my copy" hides what was there before, on this device.
+  const visible = (docId: string, m: MessageView) => m.sentAt > (conversations.local(docId).clearedAt ?? -1);
+  const listShown = async (docId: string, replica: DocReplica, window: { limit?: number; before?: Position }) => {
+    const pending = replica.pendingMessageIds();
+    const listed = await listMessages(replica.inner, { docId, verifier: deps.verifier, cache: verification, ...window });
+    return listed.filter((m) => visible(docId, m)).map((m) => show(docId, m, pending));
+  };
+
   let stopping: Promise<void> | null = null;
   return {
     conversations,
@@ -233,7 +265,13 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       const connection = await sync.setOpen(docId);
       const listeners = new Set<() => void>();
       const notify = () => listeners.forEach((l) => l());
-      const stops = [replica.subscribe(notify), connection?.onState(notify) ?? (() => {}), conversations.subscribe(notify), privacy.subscribe(notify)];
+      const stops = [
+        replica.subscribe(notify),
+        connection?.onState(notify) ?? (() => {}),
+        conversations.subscribe(notify),
+        conversations.subscribeNames(notify),
+        privacy.subscribe(notify),
+      ];
       let closed = false;
       const presence = new Presence({
         docId,
@@ -252,19 +290,6 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         onChange: notify,
       });
       const actions = actionsFor(docId, replica, () => closed);
-      const authorAccount = (key: string) => conversations.view(docId)?.members.find((m) => m.signingPublicKey === key)?.accountId;
-      const show = (m: MessageView, pending: Set<string>): ShownMessage => {
-        const account = authorAccount(m.author);
-        return {
-          ...m,
-          authorName: conversations.nameOf(docId, m.author),
-          mine: m.author === myKey,
-          pending: pending.has(m.id),
-          blockedAuthor: account !== undefined && privacy.isBlocked(account),
-        };
-      };
-      // "Delete my copy" hides what was there before on this device.
-      const visible = (m: MessageView) => m.sentAt > (conversations.local(docId).clearedAt ?? -1);
       // Typing is shown and sent only with the switch on (reciprocal), and not while a request to me waits.
       const typingOn = () => privacy.settings().typing;
       return {
@@ -288,14 +313,10 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         docId,
         replica,
         connectionState: () => (closed ? 'closed' : (connection?.state ?? 'offline')),
-        async messages(window = {}) {
-          const pending = replica.pendingMessageIds();
-          const listed = await listMessages(replica.inner, { docId, verifier: deps.verifier, cache: verification, ...window });
-          return listed.filter(visible).map((m) => show(m, pending));
-        },
+        messages: (window = {}) => listShown(docId, replica, window),
         async message(messageId) {
           const found = await getMessage(replica.inner, messageId, { docId, verifier: deps.verifier, cache: verification });
-          return found && visible(found) ? show(found, replica.pendingMessageIds()) : null;
+          return found && visible(docId, found) ? show(docId, found, replica.pendingMessageIds()) : null;
         },
         async send(body) {
           if (closed) return fail('request.invalid');
@@ -327,6 +348,22 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
           conversations.release(docId);
         },
       };
+    },
+    async read(docId) {
+      if (!conversations.view(docId)) return fail('doc.not_found');
+      const { replica } = await conversations.acquire(docId);
+      watch(replica);
+      let released = false;
+      return ok({
+        docId,
+        messages: (window = {}) => listShown(docId, replica, window),
+        history: () => actionsFor(docId, replica, () => true).history(),
+        close() {
+          if (released) return;
+          released = true;
+          conversations.release(docId);
+        },
+      });
     },
     stop() {
       // Once: a second stop (sign-out racing a page close) must not write to the closed store.

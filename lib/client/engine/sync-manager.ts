@@ -21,7 +21,8 @@ export interface SyncManagerOptions {
   /** Whether the document is kept in sync at all (a conversation hidden by "Delete my copy" is not). */
   wanted?(docId: string): boolean;
   onDocSynced?(docId: string): void;
-  onSignedOut(): void;
+  /** A socket closed with 4401; `reason` is the server's code (`account.deleted`, `auth.session_revoked`). */
+  onSignedOut(reason: string): void;
   maxShortSyncs?: number;
   shortSyncTimeoutMs?: number;
 }
@@ -134,7 +135,7 @@ export class SyncManager {
 
   #connection(replica: DocReplica): DocConnection {
     return new DocConnection(replica, this.options.transport, {
-      onSignedOut: () => this.options.onSignedOut(),
+      onSignedOut: (reason) => this.options.onSignedOut(reason),
       onRefused: (code) => {
         this.options.onRefused?.(replica.docId, code);
         this.options.onMembership(replica.docId);
@@ -255,7 +256,7 @@ export class SyncManager {
     socket.onclose = (event: CloseEvent) => {
       if (this.#events !== socket) return;
       this.#events = null;
-      if (event.code === 4401) return this.options.onSignedOut();
+      if (event.code === 4401) return this.options.onSignedOut(event.reason);
       this.#retryEvents();
     };
     socket.onerror = () => {

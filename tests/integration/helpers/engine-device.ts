@@ -20,6 +20,8 @@ export interface Device {
   identity: Identity;
   account: Account;
   token: string;
+  /** The passphrase auth key the account signed up with (base64url), where this helper made the account. */
+  authKey?: string;
   engine: Engine;
   /** While false, HTTP calls fail as `network.offline` and the engine's sockets are stopped. */
   online: boolean;
@@ -45,7 +47,7 @@ export async function makeDevice(
   options: { compactAt?: number } = {},
 ): Promise<Device> {
   const identity = generateIdentity();
-  const { request } = signUpRequest({
+  const { request, authKey } = signUpRequest({
     handle: `${name}_${randomBytes(4).toString('hex')}`,
     displayName: name[0]!.toUpperCase() + name.slice(1),
     signingPublicKey: toBase64url(identity.signing.publicKey),
@@ -55,7 +57,9 @@ export async function makeDevice(
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.text}`);
   const grant = SessionGrant.parse(response.body);
 
-  return startDevice(server, { name, identity, account: grant.account, token: grant.token }, options);
+  const device = await startDevice(server, { name, identity, account: grant.account, token: grant.token }, options);
+  device.authKey = authKey;
+  return device;
 }
 
 /**

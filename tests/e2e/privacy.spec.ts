@@ -16,8 +16,11 @@ test('Nobody new keeps a stranger out; with Everyone the message arrives as a re
   const bob = await person(browser, baseURL, 'Bob Consent');
 
   await setContact(bob.page, 'Nobody new');
-  await expectNoSeriousViolations(bob.page, 'privacy settings');
-  await shot(bob.page, 'privacy-settings');
+  for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    await bob.page.setViewportSize(size);
+    await expectNoSeriousViolations(bob.page, 'privacy settings');
+    await shot(bob.page, 'privacy-settings');
+  }
 
   // Alice is told only that she cannot start a conversation.
   await submitNewConversation(alice.page, bob.user.handle);
@@ -28,6 +31,10 @@ test('Nobody new keeps a stranger out; with Everyone the message arrives as a re
   await startConversation(alice.page, bob.user.handle);
   await send(alice.page, 'Hi Bob, I have a spare bike pump');
   await expect(alice.page.getByText(/Waiting for Bob Consent to accept/)).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Options' }).click();
+  await expect(alice.page.getByRole('button', { name: 'Mute' })).toBeVisible();
+  await expectNoSeriousViolations(alice.page, 'conversation options');
+  await shot(alice.page, 'awaiting-with-options');
 
   // Bob sees a count on the Message requests link, and the decrypted preview.
   await navConversations(bob.page).click();
@@ -35,9 +42,18 @@ test('Nobody new keeps a stranger out; with Everyone the message arrives as a re
   await expect(link).toContainText('1');
   await link.click();
   const request = requests(bob.page).filter({ hasText: 'Alice Consent' });
+  // Opened, it shows what Alice wrote and the choice, without a composer.
+  await request.getByRole('link').click();
+  await expect(messages(bob.page)).toHaveCount(1);
+  await expect(bob.page.getByRole('region', { name: 'Message request' })).toBeVisible();
+  await shot(bob.page, 'request-open');
+  await bob.page.goBack();
   await expect(request).toContainText('I have a spare bike pump');
-  await expectNoSeriousViolations(bob.page, 'message requests');
-  await shot(bob.page, 'message-requests');
+  for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    await bob.page.setViewportSize(size);
+    await expectNoSeriousViolations(bob.page, 'message requests');
+    await shot(bob.page, 'message-requests');
+  }
 
   await request.getByRole('button', { name: 'Accept' }).click();
   await expect(bob.page.getByRole('status').filter({ hasText: 'Accepted' })).toBeVisible();

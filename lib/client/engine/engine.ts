@@ -191,7 +191,9 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const receipts = (docId: string) => {
     const view = conversations.view(docId);
     const on = privacy.settings().readReceipts;
-    return { share: on && view?.request !== true && view?.awaiting !== true, show: on };
+    // Someone I blocked gets no receipts from me (in a group the others still do: the position is one for all).
+    const blockedPeer = view?.kind === 'direct' && view.members.some((m) => m.accountId !== deps.account.id && privacy.isBlocked(m.accountId));
+    return { share: on && view?.request !== true && view?.awaiting !== true && !blockedPeer, show: on };
   };
   const actionsFor = (docId: string, replica: DocReplica, closed: () => boolean) =>
     conversationActions({

@@ -3,6 +3,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: ['./sync-server/db/schema.ts', './sync-server/db/schema-docs.ts', './sync-server/db/privacy-schema.ts'],
+  schema: ['./sync-server/db/schema.ts', './sync-server/db/schema-docs.ts', './sync-server/db/privacy-schema.ts', './sync-server/db/community-schema.ts'],
   out: './drizzle',
 });

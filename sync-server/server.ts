@@ -65,15 +65,17 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const scriptHashes = inlineScriptHashes(config.staticDir);
 
   const signatures = createVerifier(nodeEd25519Backend());
+  // A community's thread has no members of its own: its community's members and epochs govern it.
+  const governing = (docId: string): string => repos.communities.membershipDocOf(docId);
   const events = new EventStreams({
-    memberIds: (docId) => repos.documents.memberIds(docId),
-    seqsFor: (accountId) => repos.documents.seqsFor(accountId),
+    memberIds: (docId) => repos.documents.memberIds(governing(docId)),
+    seqsFor: (accountId) => [...repos.documents.seqsFor(accountId), ...repos.communities.threadSeqsFor(accountId)],
   });
   const sync = new SyncService({
     store: createDocStore(db, () => clock.now()),
     access: {
-      currentEpoch: (docId) => repos.documents.currentEpoch(docId),
-      isMember: (docId, accountId) => repos.documents.isMember(docId, accountId),
+      currentEpoch: (docId) => (repos.documents.currentEpoch(docId) === undefined ? undefined : repos.documents.currentEpoch(governing(docId))),
+      isMember: (docId, accountId) => repos.documents.isMember(governing(docId), accountId),
       signingKey: (accountId) => repos.accounts.signingKey(accountId),
     },
     verifyEntry: createEntryVerifier(signatures),

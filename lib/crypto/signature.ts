@@ -9,6 +9,7 @@ export const SIGNATURE_CONTEXTS = [
   'hasneeds/key-envelope/v1',
   'hasneeds/message/v1',
   'hasneeds/membership/v1',
+  'hasneeds/community-role/v1',
   'hasneeds/report/v1',
   'hasneeds/test/v1',
 ] as const;

@@ -64,3 +64,32 @@ export type { MessageView, MessagePreview, ReactionSummary, ListMessagesOptions,
 export { readPositions, countUnread } from './read-positions';
 export { foldMembership, readMembership, addMembershipRecord } from './membership';
 export type { MembershipState, FoldOptions, ReadMembershipOptions, MembershipWrite } from './membership';
+export {
+  COMMUNITY_ROLE_CONTEXT,
+  CommunityRoleName,
+  RoleAction,
+  RoleRecord,
+  roleRecordPayload,
+  signRoleRecord,
+  foldRoles,
+} from './community-roles';
+export type { CommunityRoster, FoldRolesOptions, RoleRejection, UnsignedRoleRecord } from './community-roles';
+export {
+  COMMUNITY_FORMAT_VERSION,
+  CommunityName,
+  Channel,
+  ChannelId,
+  ThreadKind,
+  ThreadStatus,
+  ThreadIndexEntry,
+  communityParts,
+  initCommunity,
+  appendRoleRecord,
+  readChannels,
+  addChannel,
+  addThreadEntry,
+  setThreadStatus,
+  touchThread,
+  listThreads,
+} from './community';
+export type { CommunityDocError, CommunityParts, InitCommunityOptions, AddThreadOptions, ListThreadsOptions } from './community';

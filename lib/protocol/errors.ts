@@ -78,6 +78,22 @@ export const ERRORS = {
   // A quota rather than a permission: 4429 like a rate limit, but retrying does not help until they accept.
   'request.cap_reached': { status: 429, close: 4429, retry: false, message: 'You can send only a few messages until they accept your request.' },
   'entry.blocked': { status: 403, close: 4403, retry: false, message: 'You cannot send messages in this conversation.' },
+  // Communities (api-communities): the server holds membership and roles to enforce them, never names or posts.
+  'community.not_allowed': { status: 403, close: 4403, retry: false, message: 'Your role in this community does not allow that.' },
+  'community.owner_cannot_leave': { status: 409, close: 4409, retry: false, message: 'Hand ownership to someone else before you leave.' },
+  'community.too_many_members': { status: 400, close: 4400, retry: false, message: 'A community has at most 1,000 members.' },
+  'community.already_member': { status: 409, close: 4409, retry: false, message: 'That person is in this community already.' },
+  'community.invitation_pending': { status: 403, close: 4403, retry: false, message: 'Accept the invitation to this community first.' },
+  'community.cannot_invite': { status: 403, close: 4403, retry: false, message: 'You cannot invite this person.' },
+  'community.not_invited': { status: 409, close: 4409, retry: false, message: 'There is no invitation waiting for you here.' },
+  'thread.exists': { status: 409, close: 4409, retry: false, message: 'A document with that id exists.' },
+  // An invite link: a wrong proof looks exactly like an unknown link.
+  'invite.not_found': { status: 404, close: 4404, retry: false, message: 'No such invite link.' },
+  'invite.exists': { status: 409, close: 4409, retry: false, message: 'An invite with that id exists.' },
+  'invite.expired': { status: 410, close: 4410, retry: false, message: 'This invite link has expired.' },
+  'invite.revoked': { status: 410, close: 4410, retry: false, message: 'This invite link was revoked.' },
+  'invite.used_up': { status: 410, close: 4410, retry: false, message: 'This invite link has been used as often as it may be.' },
+  'invite.stale': { status: 410, close: 4410, retry: false, message: 'The community key changed since this link was made. Ask for a new link.' },
   'account.deleted': { status: 401, close: 4401, retry: false, message: 'This account was deleted.' },
 } as const satisfies Record<string, { status: number; close: number; retry: boolean; message: string }>;
 

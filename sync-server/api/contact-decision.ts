@@ -15,9 +15,11 @@ export function decideContact(privacy: PrivacyRepo, recipientId: string, senderI
     case 'everyone':
       return { ok: true, status: 'request' };
     case 'communities':
-      // Communities do not exist yet: "people in my communities" is read as "people who share a conversation
-      // with me" (both accepted members of one) until they do.
-      return privacy.sharedConversation(recipientId, senderId) ? { ok: true, status: 'request' } : { ok: false, code: 'conversation.cannot_start' };
+      // Both accepted members of one community; sharing a conversation still counts too, as it did before
+      // communities existed, so nobody who could reach someone loses that.
+      return privacy.sharedConversation(recipientId, senderId, ['direct', 'group', 'community'])
+        ? { ok: true, status: 'request' }
+        : { ok: false, code: 'conversation.cannot_start' };
     case 'nobody_new':
       return { ok: false, code: 'conversation.cannot_start' };
   }

@@ -32,7 +32,7 @@ const bytes = (text: string): Uint8Array => {
  * Each key envelope must be addressed to its recipient's signing key, for this document and epoch, and
  * signed by the uploader: a member cannot slip another sender's (or a stale) envelope to someone.
  */
-async function envelopesVerify(deps: ApiDeps, docId: string, epoch: number, sender: Uint8Array, uploads: KeyEnvelopeUpload[]): Promise<boolean> {
+export async function envelopesVerify(deps: ApiDeps, docId: string, epoch: number, sender: Uint8Array, uploads: KeyEnvelopeUpload[]): Promise<boolean> {
   for (const upload of uploads) {
     const recipient = deps.repos.accounts.signingKey(upload.recipientId);
     if (!recipient) return false;
@@ -49,7 +49,7 @@ async function envelopesVerify(deps: ApiDeps, docId: string, epoch: number, send
 }
 
 /** Envelopes must name exactly the expected recipients, each once. */
-function coversExactly(envelopes: KeyEnvelopeUpload[], recipients: string[]): boolean {
+export function coversExactly(envelopes: KeyEnvelopeUpload[], recipients: string[]): boolean {
   const named = new Set(envelopes.map((e) => e.recipientId));
   return named.size === envelopes.length && named.size === recipients.length && recipients.every((r) => named.has(r));
 }
@@ -102,7 +102,7 @@ export function conversationView(deps: ApiDeps, docId: string, viewerId: string)
   };
 }
 
-const decodeEnvelopes = (uploads: KeyEnvelopeUpload[]) => uploads.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) }));
+export const decodeEnvelopes = (uploads: KeyEnvelopeUpload[]) => uploads.map((e) => ({ recipientId: e.recipientId, envelope: bytes(e.envelope) }));
 
 /** A group the caller belongs to (members are added and removed only in groups). */
 function groupOf(deps: ApiDeps, rawId: string | undefined, auth: Auth) {

@@ -3,6 +3,10 @@ import { accountRoutes } from './account';
 import { accountDeletionRoutes } from './account-deletion';
 import { accountsRoutes } from './accounts';
 import { blocksRoutes } from './blocks';
+import { communitiesRoutes } from './communities';
+import { communityDirectoryRoutes } from './community-directory';
+import { communityInvitesRoutes } from './community-invites';
+import { communityMembersRoutes } from './community-members';
 import { conversationsRoutes } from './conversations';
 import type { ApiDeps } from './deps';
 import { exportMetadataRoutes } from './export-metadata';
@@ -34,5 +38,9 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...requestsRoutes(deps),
     ...privacyRoutes(deps),
     ...blocksRoutes(deps),
+    ...communitiesRoutes(deps),
+    ...communityInvitesRoutes(deps),
+    ...communityMembersRoutes(deps),
+    ...communityDirectoryRoutes(deps),
   ];
 }

@@ -2,6 +2,7 @@
 // (id, deleted flag, handle held until a date). The caller runs `erase` inside one transaction.
 import { and, eq, lte, or, sql } from 'drizzle-orm';
 import { DELETED_ACCOUNT_ID } from '../../lib/protocol/api-privacy';
+import { communityInvites, communityRoles, communityThreads } from './community-schema';
 import type { Orm } from './open';
 import { acceptedContacts, blocks, declinedRequests, privacySettings } from './privacy-schema';
 import { accounts, sessions, tickets } from './schema';
@@ -37,6 +38,8 @@ export function createAccountDeletionRepo(orm: Orm) {
       orm.update(docClients).set({ accountId: DELETED_ACCOUNT_ID }).where(eq(docClients.accountId, accountId)).run();
 
       orm.delete(documentMembers).where(eq(documentMembers.accountId, accountId)).run();
+      orm.delete(communityRoles).where(eq(communityRoles.accountId, accountId)).run();
+      orm.update(communityInvites).set({ createdBy: null }).where(eq(communityInvites.createdBy, accountId)).run();
       orm.update(documentMembers).set({ addedBy: null }).where(eq(documentMembers.addedBy, accountId)).run();
       orm.update(documents).set({ createdBy: null }).where(eq(documents.createdBy, accountId)).run();
       orm.delete(declinedRequests).where(eq(declinedRequests.accountId, accountId)).run();
@@ -55,12 +58,15 @@ export function createAccountDeletionRepo(orm: Orm) {
           .all()
           .map((r) => r.id);
         if (remaining.length === 0) {
-          // Nobody can ever read it again: its ciphertext goes too (updates, signatures, envelopes cascade).
+          // Nobody can ever read it again: its ciphertext goes too (updates, signatures, envelopes cascade),
+          // and so do a community's threads, which nobody else could read either.
+          const threads = orm.select({ id: communityThreads.threadId }).from(communityThreads).where(eq(communityThreads.communityId, docId)).all();
+          for (const t of threads) orm.delete(documents).where(eq(documents.id, t.id)).run();
           orm.delete(documents).where(eq(documents.id, docId)).run();
           continue;
         }
         // The next writer rotates, so nothing written from now on is under a key the account held.
-        if (kind === 'group') orm.update(documents).set({ rotationNeeded: true, updatedAt: now }).where(eq(documents.id, docId)).run();
+        if (kind === 'group' || kind === 'community') orm.update(documents).set({ rotationNeeded: true, updatedAt: now }).where(eq(documents.id, docId)).run();
         result.push({ docId, kind, remaining });
       }
 

@@ -1,6 +1,7 @@
 // The repository layer handlers use: no SQL outside sync-server/db.
 import { createAccountDeletionRepo } from './account-deletion-repo';
 import { createAccountsRepo } from './accounts-repo';
+import { createCommunitiesRepo } from './communities-repo';
 import { createDocumentsRepo } from './documents-repo';
 import type { Database } from './open';
 import { createPrivacyRepo } from './privacy-repo';
@@ -16,6 +17,7 @@ export function createRepos(db: Database) {
     secrets: createSecretsRepo(db.orm),
     documents: createDocumentsRepo(db.orm),
     privacy: createPrivacyRepo(db.orm),
+    communities: createCommunitiesRepo(db.orm),
     accountDeletion: createAccountDeletionRepo(db.orm),
     transaction: db.transaction,
   };

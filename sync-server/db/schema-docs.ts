@@ -5,7 +5,7 @@ import { accounts } from './schema';
 
 export const documents = sqliteTable('documents', {
   id: text('id').primaryKey(),
-  /** 'direct' | 'group' for conversations. */
+  /** 'direct' | 'group' for conversations; 'community' and 'thread' for communities (community-schema). */
   kind: text('kind').notNull(),
   createdBy: text('created_by').references(() => accounts.id, { onDelete: 'set null' }),
   createdAt: integer('created_at').notNull(),

@@ -226,7 +226,9 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     onRefused: (docId, code) => {
       if (code === 'request.cap_reached' || code === 'entry.blocked') conversations.setRefusal(docId, code);
     },
-    wanted: (docId) => conversations.view(docId) === undefined || conversations.syncable(docId),
+    // Only conversations this device lists (a new one is listed by its membership event or the list refresh,
+    // which then ask for a sync); not communities' documents, which this engine does not open yet.
+    wanted: (docId) => conversations.syncable(docId),
     onSignedOut: deps.onSignedOut,
     ...(deps.maxShortSyncs ? { maxShortSyncs: deps.maxShortSyncs } : {}),
   });

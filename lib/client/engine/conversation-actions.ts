@@ -21,7 +21,7 @@ import {
 } from '../../docs';
 import { fail, ok, type Result } from '../../protocol/errors';
 import type { ClientErrorCode } from '../client-errors';
-import type { Conversations } from './conversations';
+import type { MemberView } from '../../protocol/api-docs';
 import type { DocReplica } from './doc-replica';
 import { membershipHistory, type MembershipEvent } from './group-history';
 
@@ -55,10 +55,19 @@ export interface ConversationActions {
   history(): Promise<MembershipEvent[]>;
 }
 
+/** What the actions need from the list that holds the document: Conversations, or Communities for a thread. */
+export interface ActionsHost {
+  view(docId: string): { kind?: 'direct' | 'group'; createdBy: string | null; members: MemberView[] } | undefined;
+  rotateIfNeeded(docId: string): Promise<void>;
+  markDirty(docId: string): Promise<void>;
+  knownName(docId: string, accountId: string): string | null;
+  nameOf(docId: string, memberKey: string): string;
+}
+
 export interface ActionsContext {
   docId: string;
   replica: DocReplica;
-  conversations: Conversations;
+  conversations: ActionsHost;
   identity: Identity;
   /** This user's account id. */
   accountId: string;

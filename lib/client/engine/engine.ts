@@ -15,6 +15,8 @@ import type { Account } from '../../protocol/api';
 import { fail, ok } from '../../protocol/errors';
 import type { ClientResult } from '../client-errors';
 import { conversationActions, type ConversationActions, type ConversationResult } from './conversation-actions';
+import { Communities } from './communities';
+import { createCommunitiesApi } from './communities-api';
 import { Conversations } from './conversations';
 import type { ConnectionState, SocketTransport } from './doc-connection';
 import { OUTER_DB_PREFIX, type DocReplica } from './doc-replica';
@@ -27,6 +29,7 @@ import { createReplicaHooks } from './replica-hooks';
 import { Safety, type KeyWarning, type VerificationStatus } from './safety';
 import { SearchStore, type SearchResult } from './search-store';
 import { SyncManager } from './sync-manager';
+import { openThread, type OpenThread } from './open-thread';
 import { UnreadTracker } from './unread';
 
 export interface EngineDeps {
@@ -95,6 +98,8 @@ export interface ConversationReader {
 
 export interface Engine {
   readonly conversations: Conversations;
+  /** Communities I belong to, their threads, invite links and removals. */
+  readonly communities: Communities;
   readonly sync: SyncManager;
   readonly store: EngineStore;
   /** Who may contact me, the receipt and typing switches, my blocks. */
@@ -103,6 +108,8 @@ export interface Engine {
   open(docId: string): Promise<OpenConversation>;
   /** Loads one conversation to read it, no socket and no presence; `doc.not_found` when not in the list. */
   read(docId: string): Promise<ConversationResult<ConversationReader>>;
+  /** A thread of one of my communities, on screen: its posts, send, reply, edit, delete. */
+  openThread(threadId: string): Promise<ClientResult<OpenThread>>;
   stop(): Promise<void>;
   /** Every conversation on this device, offline too; newest first. */
   search(query: string, options?: { limit?: number }): Promise<SearchResult[]>;
@@ -150,6 +157,19 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
   });
+  const communities = new Communities({
+    api: createCommunitiesApi(deps.request),
+    store,
+    identity: deps.identity,
+    account: deps.account,
+    verifier: deps.verifier,
+    random: deps.random,
+    now: deps.now,
+    scheduleSync: (docId) => sync.schedule(docId),
+    onGone: (docIds) => void Promise.all(docIds.map(wipe)).catch((error: unknown) => deps.report?.('wiping a community', error)),
+    ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
+    ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
+  });
   const myKey = memberKeyOf(deps.identity.signing.publicKey);
   const search = new SearchStore({
     store,
@@ -172,7 +192,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const outerPrefix = deps.dbName ? `${deps.dbName}-outer-` : OUTER_DB_PREFIX;
   /** Removes everything this device stored for a document: replica, keys, sync marks, search shard. */
   async function wipe(docId: string): Promise<void> {
-    await conversations.released(docId);
+    await Promise.all([conversations.released(docId), communities.released(docId)]);
     await search.forget(docId);
     for (const name of [`inner:${docId}`, `keys:${docId}`, `stored:${docId}`, `seq:${docId}`, `dirty:${docId}`]) await store.remove(name);
     await new Promise<void>((resolve) => {
@@ -219,16 +239,23 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   sync = new SyncManager({
     transport: { ...deps.socket, getTicket },
     store,
-    replica: async (docId) => watch((await conversations.acquire(docId)).replica),
-    release: (docId) => conversations.release(docId),
-    knownDocs: () => conversations.ids(),
-    onMembership: (docId) => void conversations.refreshOne(docId),
+    // Community and thread documents are the communities' to load; their keys are the community's.
+    replica: async (docId) => (communities.has(docId) ? (await communities.acquire(docId)).replica : watch((await conversations.acquire(docId)).replica)),
+    // By who holds it: a community dropped from the list meanwhile still has its replica to release.
+    release: (docId) => (communities.holding(docId) ? communities.release(docId) : conversations.release(docId)),
+    knownDocs: () => [...conversations.ids(), ...communities.ids()],
+    // A membership event names a conversation or a community; one this device does not list yet may be either.
+    onMembership: (docId) => {
+      if (communities.has(docId)) void communities.refreshOne(docId);
+      else if (conversations.view(docId)) void conversations.refreshOne(docId);
+      else void communities.refreshOne(docId).then((found) => (found ? undefined : conversations.refreshOne(docId)));
+    },
     onRefused: (docId, code) => {
       if (code === 'request.cap_reached' || code === 'entry.blocked') conversations.setRefusal(docId, code);
     },
-    // Only conversations this device lists (a new one is listed by its membership event or the list refresh,
-    // which then ask for a sync); not communities' documents, which this engine does not open yet.
-    wanted: (docId) => conversations.syncable(docId),
+    // Only documents this device lists (a new one is listed by its membership event or the list refresh,
+    // which then ask for a sync): conversations, and the community and thread documents of my communities.
+    wanted: (docId) => conversations.syncable(docId) || communities.has(docId),
     onSignedOut: deps.onSignedOut,
     ...(deps.maxShortSyncs ? { maxShortSyncs: deps.maxShortSyncs } : {}),
   });
@@ -255,13 +282,14 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   let stopping: Promise<void> | null = null;
   return {
     conversations,
+    communities,
     sync,
     store,
     privacy,
     async start() {
-      await conversations.loadCache();
+      await Promise.all([conversations.loadCache(), communities.loadCache()]);
       sync.start();
-      await Promise.all([conversations.refresh(), privacy.refresh()]);
+      await Promise.all([conversations.refresh(), communities.refresh(), privacy.refresh()]);
     },
     async open(docId) {
       const { replica, keys } = await conversations.acquire(docId);
@@ -353,6 +381,20 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         },
       };
     },
+    openThread: (threadId) =>
+      openThread(
+        {
+          communities,
+          identity: deps.identity,
+          accountId: deps.account.id,
+          verifier: deps.verifier,
+          random: deps.random,
+          now: deps.now,
+          cache: verification,
+          setOpen: (docId) => sync.setOpen(docId),
+        },
+        threadId,
+      ),
     async read(docId) {
       if (!conversations.view(docId)) return fail('doc.not_found');
       const { replica } = await conversations.acquire(docId);
@@ -375,8 +417,10 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         unread.stop();
         sync.stop();
         await conversations.closeAll();
+        await communities.closeAll();
         await search.stop();
         await conversations.flushCache();
+        await communities.flushCache();
         store.close();
       })();
       return stopping;

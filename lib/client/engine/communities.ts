@@ -1,0 +1,643 @@
+// Communities on this device: the list (cached sealed, so it shows offline), creating one, invite links, threads,
+// removal with rotation. A thread is a conversation-layout document read and written with its community's
+// epoch keys, so one EpochKeys per community serves the community document and all its threads.
+import { z } from 'zod';
+import type { Identity, RandomBytes, Verifier } from '../../crypto';
+import {
+  addThreadEntry,
+  appendMessage,
+  appendRoleRecord,
+  communityParts,
+  CommunityName,
+  foldRoles,
+  initCommunity,
+  listThreads,
+  memberKeyOf,
+  readChannels,
+  setThreadStatus,
+  type Channel,
+  type CommunityRoleName,
+  type MemberKey,
+  type ThreadIndexEntry,
+  type ThreadKind,
+  type ThreadStatus,
+} from '../../docs';
+import { CommunityView, type CommunityMemberView } from '../../protocol/api-communities';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
+import { fail, ok } from '../../protocol/errors';
+import { deriveInviteKeys, inviteFragment, inviteProofHash, openInviteKey, parseInviteFragment, sealInviteKey } from '../../protocol/invite';
+import { sealKeyEnvelope } from '../../protocol/key-envelope';
+import type { ClientResult } from '../client-errors';
+import type { CommunitiesApi } from './communities-api';
+import { DocReplica } from './doc-replica';
+import type { EngineStore } from './engine-store';
+import { createEntryCodec } from './entry-codec';
+import { EpochKeys } from './epoch-keys';
+
+export interface CommunitiesDeps {
+  api: CommunitiesApi;
+  store: EngineStore;
+  identity: Identity;
+  account: { id: string };
+  verifier: Verifier;
+  random: RandomBytes;
+  now: () => number;
+  scheduleSync(docId: string): void;
+  /** A community this account no longer belongs to (removed, left): the engine wipes its documents from the device. */
+  onGone?(docIds: string[]): void;
+  compactAt?: number;
+  outerDbPrefix?: string;
+}
+
+export interface CommunitySummary {
+  id: string;
+  /** From the community document, once this device has read it; null before. */
+  name: string | null;
+  myRole: CommunityRoleName;
+  memberCount: number;
+  threadCount: number;
+}
+
+export interface CommunityMember extends CommunityMemberView {
+  /** The role the signed role records give this member (foldRoles), or null when they do not make them a member. */
+  verifiedRole: CommunityRoleName | null;
+}
+
+export interface CommunityState {
+  id: string;
+  name: string;
+  description: string;
+  channels: Channel[];
+  /** Most recently active first; a status set by someone not allowed reads as open. */
+  threads: ThreadIndexEntry[];
+  members: CommunityMember[];
+  myRole: CommunityRoleName;
+  /** The server's member list and the signed role records disagree (a member or role the records do not grant). */
+  rolesDisagree: boolean;
+}
+
+export interface ThreadFilter {
+  channel?: string;
+  kind?: ThreadKind;
+  status?: ThreadStatus;
+}
+
+const ListCache = z.object({
+  communities: z.array(CommunityView),
+  /** Every signing key ever seen as a member, per community: old entries by past members stay readable. */
+  memberKeys: z.record(z.string(), z.array(z.string())).default({}),
+  /** Names from the community documents, so the list shows them without loading each replica. */
+  names: z.record(z.string(), z.string()).default({}),
+  /** Invite links redeemed whose signed join record waits for the inviter's invite record to arrive. */
+  pendingJoins: z.record(z.string(), z.string()).default({}),
+});
+type ListCache = z.infer<typeof ListCache>;
+
+const LIST = 'list:communities';
+const GENERAL: Channel = { id: 'general', name: 'General' };
+const text = new TextEncoder();
+const untext = new TextDecoder();
+
+interface Loaded {
+  replica: DocReplica;
+  keys: EpochKeys;
+}
+
+export class Communities {
+  #cache: ListCache = { communities: [], memberKeys: {}, names: {}, pendingJoins: {} };
+  #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
+  #keys = new Map<string, Promise<EpochKeys>>();
+  #listeners = new Set<() => void>();
+  #destroying = new Set<Promise<void>>();
+  #saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly deps: CommunitiesDeps) {}
+
+  async loadCache(): Promise<void> {
+    const sealed = await this.deps.store.open(LIST);
+    if (!sealed) return;
+    try {
+      const parsed = ListCache.safeParse(JSON.parse(untext.decode(sealed)));
+      if (parsed.success) this.#cache = parsed.data;
+    } catch {
+      // An unreadable cache is rebuilt from the server on the next refresh.
+    }
+    this.#notify();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  list(): CommunitySummary[] {
+    return this.#cache.communities
+      .filter((c) => c.invited !== true)
+      .map((c) => ({
+        id: c.id,
+        name: this.#cache.names[c.id] ?? null,
+        myRole: c.myRole,
+        memberCount: c.members.length,
+        threadCount: c.threads.length,
+      }));
+  }
+
+  /** Community and thread documents this device keeps in sync. */
+  ids(): string[] {
+    return this.#cache.communities.filter((c) => c.invited !== true).flatMap((c) => [c.id, ...c.threads.map((t) => t.id)]);
+  }
+
+  /** Whether the document is a listed community or one of its threads (not one I was only invited to). */
+  has(docId: string): boolean {
+    const community = this.#communityOf(docId);
+    return community !== undefined && community.invited !== true;
+  }
+
+  /** The community a document belongs to: itself, or the community of a thread. */
+  #communityOf(docId: string): CommunityView | undefined {
+    return this.#cache.communities.find((c) => c.id === docId || c.threads.some((t) => t.id === docId));
+  }
+
+  /** The community's server view, for a community or one of its threads. */
+  view(docId: string): CommunityView | undefined {
+    return this.#communityOf(docId);
+  }
+
+  async refresh(): Promise<ClientResult<void>> {
+    const listed = await this.deps.api.list();
+    if (!listed.ok) return listed;
+    const previous = new Map(this.#cache.communities.map((c) => [c.id, c]));
+    for (const view of listed.value.communities) {
+      const before = previous.get(view.id);
+      previous.delete(view.id);
+      await this.#upsert(view);
+      if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
+      for (const thread of view.threads) {
+        if (before?.threads.find((t) => t.id === thread.id)?.seq !== thread.seq) this.deps.scheduleSync(thread.id);
+      }
+    }
+    for (const gone of previous.keys()) this.#drop(gone);
+    return ok(undefined);
+  }
+
+  /** Re-reads one community after a membership event; false when the server does not know it as a community. */
+  async refreshOne(docId: string): Promise<boolean> {
+    const communityId = this.#communityOf(docId)?.id ?? docId;
+    const got = await this.deps.api.get(communityId);
+    if (!got.ok) {
+      if (got.code === 'doc.not_found' && this.#cache.communities.some((c) => c.id === communityId)) {
+        this.#drop(communityId);
+        return true;
+      }
+      return false;
+    }
+    await this.#upsert(got.value);
+    for (const id of [got.value.id, ...got.value.threads.map((t) => t.id)]) this.deps.scheduleSync(id);
+    return true;
+  }
+
+  /** Creates a community with me as its owner; its name and description exist only in the encrypted document. */
+  async create(o: { name: string; description?: string }): Promise<ClientResult<string>> {
+    const name = CommunityName.safeParse(o.name);
+    if (!name.success) return fail('input.title_invalid');
+    const communityId = toBase64url(this.deps.random(16));
+    const key = this.deps.random(32);
+    const created = await this.deps.api.create({
+      id: communityId,
+      keyEnvelopes: [{ recipientId: this.deps.account.id, envelope: toBase64url(this.#sealKey(communityId, 0, key, this.#me())) }],
+    });
+    if (!created.ok) return created;
+    await this.#upsert(created.value);
+    await (await this.#keysOf(communityId)).remember(0, key);
+    const written = await this.#write(communityId, (replica) => {
+      const init = initCommunity(replica.inner, {
+        identity: this.deps.identity,
+        user: this.deps.account.id,
+        docId: communityId,
+        name: name.data,
+        description: o.description ?? '',
+        channel: GENERAL,
+        now: this.deps.now(),
+      });
+      return init.ok ? ok(undefined) : fail('request.invalid');
+    });
+    return written.ok ? ok(communityId) : written;
+  }
+
+  /** What the community document says, with members checked against the signed role records. */
+  async state(communityId: string, filter: ThreadFilter = {}): Promise<ClientResult<CommunityState>> {
+    const view = this.#cache.communities.find((c) => c.id === communityId);
+    if (!view) return fail('doc.not_found');
+    const { replica } = await this.acquire(communityId);
+    try {
+      const roster = await this.#roster(view, replica);
+      const meta = communityParts(replica.inner).meta;
+      const members: CommunityMember[] = view.members.map((m) => ({
+        ...m,
+        verifiedRole: m.signingPublicKey ? (roster.get(m.signingPublicKey as MemberKey)?.role ?? null) : null,
+      }));
+      const listed = new Set(view.members.map((m) => m.signingPublicKey));
+      const rolesDisagree = members.some((m) => m.verifiedRole !== m.role) || [...roster.keys()].some((k) => !listed.has(k));
+      return ok({
+        id: communityId,
+        name: typeof meta.get('name') === 'string' ? (meta.get('name') as string) : '',
+        description: typeof meta.get('description') === 'string' ? (meta.get('description') as string) : '',
+        channels: readChannels(replica.inner),
+        threads: listThreads(replica.inner, { ...filter, roles: roster }),
+        members,
+        myRole: view.myRole,
+        rolesDisagree,
+      });
+    } finally {
+      this.release(communityId);
+    }
+  }
+
+  /** Starts a thread: its document on the server, the signed first post, and its entry in the community's index. */
+  async createThread(
+    communityId: string,
+    o: { kind: ThreadKind; title: string; body: string; channel?: string },
+  ): Promise<ClientResult<string>> {
+    if (!this.#cache.communities.some((c) => c.id === communityId)) return fail('doc.not_found');
+    await this.rotateIfNeeded(communityId);
+    const threadId = toBase64url(this.deps.random(16));
+    const channel = o.channel ?? GENERAL.id;
+    // Checked on this device's copy before the server hears of the thread.
+    const { replica: community } = await this.acquire(communityId);
+    try {
+      if (!readChannels(community.inner).some((c) => c.id === channel)) return fail('request.invalid');
+      const created = await this.deps.api.createThread(communityId, { id: threadId });
+      if (!created.ok) return created;
+      await this.#upsert(created.value);
+      const posted = await this.#write(threadId, (thread) => {
+        const sent = appendMessage(thread.inner, { identity: this.deps.identity, docId: threadId, body: o.body, now: this.deps.now(), random: this.deps.random, origin: {} });
+        return sent.ok ? ok(undefined) : fail('request.invalid');
+      });
+      if (!posted.ok) return posted;
+      const listed = addThreadEntry(community.inner, { id: threadId, channel, kind: o.kind, title: o.title, author: this.deps.identity, now: this.deps.now(), origin: {} });
+      if (!listed.ok) return fail('request.invalid');
+      await this.markDirty(communityId);
+      return ok(threadId);
+    } finally {
+      this.release(communityId);
+    }
+  }
+
+  /** Mark resolved (or reopen): the thread's author or a moderator; others' changes would not be believed. */
+  async setThreadStatus(communityId: string, threadId: string, status: ThreadStatus): Promise<ClientResult<void>> {
+    const view = this.#cache.communities.find((c) => c.id === communityId);
+    if (!view) return fail('doc.not_found');
+    const me = memberKeyOf(this.deps.identity.signing.publicKey);
+    return this.#write(communityId, (replica) => {
+      const entry = listThreads(replica.inner, { roles: new Map() }).find((t) => t.id === threadId);
+      if (!entry) return fail('doc.not_found');
+      if (entry.author !== me && view.myRole === 'member') return fail('community.not_allowed');
+      const set = setThreadStatus(replica.inner, { id: threadId, status, by: this.deps.identity, now: this.deps.now(), origin: {} });
+      return set.ok ? ok(undefined) : fail('request.invalid');
+    });
+  }
+
+  /**
+   * An invite link for the current epoch (owner or moderator): the secret lives only in the fragment, the server
+   * gets the proof's hash and the epoch key sealed with a key derived from the secret. Returns `/join#<id>.<secret>`.
+   */
+  async createInvite(communityId: string, o: { ttlMs?: number; maxUses?: number } = {}): Promise<ClientResult<{ inviteId: string; link: string }>> {
+    const view = this.#cache.communities.find((c) => c.id === communityId);
+    if (!view) return fail('doc.not_found');
+    if (view.myRole === 'member') return fail('community.not_allowed');
+    const keys = await this.#keysOf(communityId);
+    const epoch = keys.newest();
+    const key = keys.get(epoch);
+    if (!key) return fail('envelope.unknown_epoch');
+    const secret = this.deps.random(32);
+    const { proofKey, sealKey } = await deriveInviteKeys(secret);
+    const inviteId = toBase64url(this.deps.random(16));
+    const created = await this.deps.api.createInvite(communityId, {
+      id: inviteId,
+      proofHash: toBase64url(await inviteProofHash(proofKey)),
+      sealedKey: toBase64url(sealInviteKey(key, sealKey, this.deps.random)),
+      epoch,
+      expiresAt: this.deps.now() + (o.ttlMs ?? 7 * 24 * 3600 * 1000),
+      maxUses: o.maxUses ?? 50,
+    });
+    sealKey.fill(0);
+    if (!created.ok) return created;
+    // The signed record that lets whoever redeems this link count as a member on every device.
+    const recorded = await this.#write(communityId, (replica) => {
+      appendRoleRecord(replica.inner, this.deps.identity, { docId: communityId, action: 'invite', subject: this.#meMember(), inviteId, at: this.deps.now() }, {});
+      return ok(undefined);
+    });
+    if (!recorded.ok) return recorded;
+    return ok({ inviteId, link: `/join#${inviteFragment(inviteId, secret)}` });
+  }
+
+  async revokeInvite(communityId: string, inviteId: string): Promise<ClientResult<void>> {
+    const revoked = await this.deps.api.revokeInvite(communityId, inviteId);
+    return revoked.ok ? ok(undefined) : revoked;
+  }
+
+  /** Joins by a link (or its fragment): opens the sealed key with the secret, redeems with my own key envelope. */
+  async joinByLink(link: string): Promise<ClientResult<string>> {
+    const parsed = parseInviteFragment(link.slice(link.indexOf('#') + 1));
+    if (!parsed) return fail('request.invalid');
+    const { proofKey, sealKey } = await deriveInviteKeys(parsed.secret);
+    const proof = toBase64url(proofKey);
+    const opened = await this.deps.api.openInvite(parsed.inviteId, proof);
+    if (!opened.ok) return opened;
+    const key = openInviteKey(fromBase64url(opened.value.sealedKey)!, sealKey);
+    sealKey.fill(0);
+    if (!key.ok) return fail('request.invalid');
+    const { communityId, epoch } = opened.value;
+    const redeemed = await this.deps.api.redeemInvite(parsed.inviteId, {
+      proof,
+      keyEnvelope: toBase64url(this.#sealKey(communityId, epoch, key.value, this.#me())),
+    });
+    if (!redeemed.ok) return redeemed;
+    this.#cache.pendingJoins[communityId] = parsed.inviteId;
+    await this.#upsert(redeemed.value);
+    await (await this.#keysOf(communityId)).remember(epoch, key.value);
+    for (const id of [communityId, ...redeemed.value.threads.map((t) => t.id)]) this.deps.scheduleSync(id);
+    return ok(communityId);
+  }
+
+  /** Removes a member (owner, or a moderator removing a plain member) and rotates: they read nothing written after. */
+  async removeMember(communityId: string, accountId: string): Promise<ClientResult<void>> {
+    const view = this.#cache.communities.find((c) => c.id === communityId);
+    const member = view?.members.find((m) => m.accountId === accountId);
+    if (!view || !member) return fail('doc.not_found');
+    const epoch = view.epoch + 1;
+    const key = this.deps.random(32);
+    const remaining = view.members.filter((m) => m.accountId !== accountId);
+    const removed = await this.deps.api.remove(communityId, { accountId, rotation: { epoch, keyEnvelopes: this.#sealForMembers(communityId, epoch, key, remaining) } });
+    if (!removed.ok) return removed;
+    await (await this.#keysOf(communityId)).remember(epoch, key);
+    await this.#upsert(removed.value);
+    if (!member.signingPublicKey) return ok(undefined);
+    const subject = { user: accountId, key: member.signingPublicKey as MemberKey };
+    return this.#write(communityId, (replica) => {
+      appendRoleRecord(replica.inner, this.deps.identity, { docId: communityId, action: 'remove', subject, at: this.deps.now() }, {});
+      return ok(undefined);
+    });
+  }
+
+  /** Leaves: the signed record goes out first, then the server forgets me and the next writer rotates. */
+  async leave(communityId: string, flush: (replica: DocReplica) => Promise<boolean>): Promise<ClientResult<void>> {
+    if (!this.#cache.communities.some((c) => c.id === communityId)) return fail('doc.not_found');
+    const { replica } = await this.acquire(communityId);
+    try {
+      appendRoleRecord(replica.inner, this.deps.identity, { docId: communityId, action: 'leave', subject: this.#meMember(), at: this.deps.now() }, {});
+      await this.markDirty(communityId);
+      await flush(replica);
+      const left = await this.deps.api.leave(communityId);
+      if (!left.ok) return left;
+    } finally {
+      this.release(communityId);
+    }
+    this.#drop(communityId);
+    return ok(undefined);
+  }
+
+  /** After someone left, the next writer makes a new epoch for the remaining members. */
+  async rotateIfNeeded(docId: string): Promise<void> {
+    const view = this.#communityOf(docId);
+    if (!view?.rotationNeeded) return;
+    const epoch = view.epoch + 1;
+    const key = this.deps.random(32);
+    const rotated = await this.deps.api.rotate(view.id, { epoch, keyEnvelopes: this.#sealForMembers(view.id, epoch, key, view.members) });
+    if (rotated.ok) {
+      await (await this.#keysOf(view.id)).remember(epoch, key);
+      await this.#upsert(rotated.value);
+    } else if (rotated.code === 'doc.wrong_epoch') {
+      await this.refreshOne(view.id);
+    }
+  }
+
+  async markDirty(docId: string): Promise<void> {
+    await this.deps.store.putMeta(`dirty:${docId}`, true);
+    this.deps.scheduleSync(docId);
+  }
+
+  knownName(docId: string, accountId: string): string | null {
+    if (accountId === this.deps.account.id) return 'You';
+    return this.#communityOf(docId)?.members.find((m) => m.accountId === accountId)?.displayName ?? null;
+  }
+
+  nameOf(docId: string, memberKey: string): string {
+    const member = this.#communityOf(docId)?.members.find((m) => m.signingPublicKey === memberKey);
+    if (!member) return 'Former member';
+    return member.accountId === this.deps.account.id ? 'You' : (member.displayName ?? 'Deleted account');
+  }
+
+  /** Loads (once) and holds the replica of a community or thread document; pair every call with `release`. */
+  acquire(docId: string): Promise<Loaded> {
+    let entry = this.#replicas.get(docId);
+    if (!entry) {
+      entry = { loading: this.#load(docId), holds: 0 };
+      this.#replicas.set(docId, entry);
+    }
+    entry.holds++;
+    return entry.loading;
+  }
+
+  /** Whether a replica of this document is loaded here (it may outlive the community's place in the list). */
+  holding(docId: string): boolean {
+    return this.#replicas.has(docId);
+  }
+
+  release(docId: string): void {
+    const entry = this.#replicas.get(docId);
+    if (!entry) return;
+    entry.holds--;
+    if (entry.holds > 0) return;
+    this.#replicas.delete(docId);
+    const done = entry.loading
+      .then(({ replica }) => replica.destroy())
+      .catch(() => undefined)
+      .finally(() => this.#destroying.delete(done));
+    this.#destroying.add(done);
+  }
+
+  /** Resolves once nothing holds the replica (at most `timeoutMs`), so its storage can go. */
+  async released(docId: string, timeoutMs = 5_000): Promise<boolean> {
+    const deadline = this.deps.now() + timeoutMs;
+    while (this.#replicas.has(docId)) {
+      if (this.deps.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    while (this.#destroying.size > 0) await Promise.all([...this.#destroying]);
+    return true;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const docId of [...this.#replicas.keys()]) {
+      const entry = this.#replicas.get(docId)!;
+      entry.holds = 1;
+      this.release(docId);
+    }
+    while (this.#destroying.size > 0) await Promise.all([...this.#destroying]);
+  }
+
+  async flushCache(): Promise<void> {
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
+    this.#saveTimer = null;
+    await this.deps.store.seal(LIST, text.encode(JSON.stringify(this.#cache)));
+  }
+
+  /** Runs one writer on a held replica; on success the entry it made is marked for sync. */
+  async #write(docId: string, run: (replica: DocReplica) => ClientResult<void>): Promise<ClientResult<void>> {
+    const { replica } = await this.acquire(docId);
+    try {
+      const result = run(replica);
+      if (result.ok) await this.markDirty(docId);
+      return result;
+    } finally {
+      this.release(docId);
+    }
+  }
+
+  async #roster(view: CommunityView, replica: DocReplica) {
+    const ownerKey = view.members.find((m) => m.accountId === view.createdBy)?.signingPublicKey;
+    if (!ownerKey) return new Map<MemberKey, { user: string; role: CommunityRoleName }>();
+    const folded = await foldRoles(communityParts(replica.inner).roles.toArray(), { docId: view.id, owner: ownerKey as MemberKey, verifier: this.deps.verifier });
+    return folded.members;
+  }
+
+  #keysOf(communityId: string): Promise<EpochKeys> {
+    let keys = this.#keys.get(communityId);
+    if (!keys) {
+      keys = (async () => {
+        const k = new EpochKeys(communityId, this.deps.store);
+        await k.load();
+        return k;
+      })();
+      this.#keys.set(communityId, keys);
+    }
+    return keys;
+  }
+
+  async #acceptKeys(view: CommunityView): Promise<void> {
+    const keys = await this.#keysOf(view.id);
+    const before = keys.newest();
+    const memberKeys = (this.#cache.memberKeys[view.id] ?? []).map((k) => fromBase64url(k)).filter((k): k is Uint8Array => k !== null);
+    await keys.accept(view.keyEnvelopes, { identity: this.deps.identity, verifier: this.deps.verifier, memberKeys });
+    if (keys.newest() === before) return;
+    for (const id of [view.id, ...view.threads.map((t) => t.id)]) {
+      const loaded = this.#replicas.get(id);
+      if (loaded) void loaded.loading.then(({ replica }) => replica.retryWaiting());
+    }
+  }
+
+  async #load(docId: string): Promise<Loaded> {
+    const community = this.#communityOf(docId);
+    if (!community) throw new Error('acquire of a document that is in no listed community');
+    const communityId = community.id;
+    const keys = await this.#keysOf(communityId);
+    const codec = createEntryCodec({
+      docId,
+      identity: this.deps.identity,
+      verifier: this.deps.verifier,
+      keys,
+      random: this.deps.random,
+      isMemberKey: (key) => (this.#cache.memberKeys[communityId] ?? []).includes(toBase64url(key)),
+    });
+    const replica = new DocReplica({
+      docId,
+      codec,
+      store: this.deps.store,
+      myKey: this.deps.identity.signing.publicKey,
+      ...(this.deps.compactAt ? { compactAt: this.deps.compactAt } : {}),
+      ...(this.deps.outerDbPrefix ? { outerDbPrefix: this.deps.outerDbPrefix } : {}),
+    });
+    await replica.load();
+    if (docId === communityId) {
+      replica.subscribe(() => this.#summarize(communityId, replica));
+      this.#summarize(communityId, replica);
+    }
+    return { replica, keys };
+  }
+
+  /** Keeps the name for the list, and writes my join record once the invite record it rests on has arrived. */
+  #summarize(communityId: string, replica: DocReplica): void {
+    const name = CommunityName.safeParse(communityParts(replica.inner).meta.get('name'));
+    if (name.success && this.#cache.names[communityId] !== name.data) {
+      this.#cache.names[communityId] = name.data;
+      this.#save();
+      this.#notify();
+    }
+    const inviteId = this.#cache.pendingJoins[communityId];
+    if (inviteId === undefined) return;
+    const roles = communityParts(replica.inner).roles.toArray() as Array<{ action?: unknown; inviteId?: unknown }>;
+    if (!roles.some((r) => r.action === 'invite' && r.inviteId === inviteId)) return;
+    delete this.#cache.pendingJoins[communityId];
+    this.#save();
+    // Not inside the notification: the replica may be in the middle of applying entries.
+    queueMicrotask(() => {
+      appendRoleRecord(replica.inner, this.deps.identity, { docId: communityId, action: 'join', subject: this.#meMember(), inviteId, at: this.deps.now() }, {});
+      void this.markDirty(communityId);
+    });
+  }
+
+  async #upsert(view: CommunityView): Promise<void> {
+    const i = this.#cache.communities.findIndex((c) => c.id === view.id);
+    if (i >= 0) this.#cache.communities[i] = view;
+    else this.#cache.communities.unshift(view);
+    const known = new Set(this.#cache.memberKeys[view.id] ?? []);
+    for (const m of view.members) if (m.signingPublicKey) known.add(m.signingPublicKey);
+    this.#cache.memberKeys[view.id] = [...known];
+    await this.#acceptKeys(view);
+    this.#save();
+    this.#notify();
+  }
+
+  #drop(communityId: string): void {
+    const docIds = [communityId, ...(this.#cache.communities.find((c) => c.id === communityId)?.threads.map((t) => t.id) ?? [])];
+    this.#cache.communities = this.#cache.communities.filter((c) => c.id !== communityId);
+    delete this.#cache.memberKeys[communityId];
+    this.#keys.delete(communityId);
+    delete this.#cache.names[communityId];
+    delete this.#cache.pendingJoins[communityId];
+    this.#save();
+    this.#notify();
+    this.deps.onGone?.(docIds);
+  }
+
+  #me() {
+    return { signingPublicKey: this.deps.identity.signing.publicKey, boxPublicKey: this.deps.identity.box.publicKey };
+  }
+
+  #meMember() {
+    return { user: this.deps.account.id, key: memberKeyOf(this.deps.identity.signing.publicKey) };
+  }
+
+  #sealKey(docId: string, epoch: number, key: Uint8Array, to: { signingPublicKey: Uint8Array; boxPublicKey: Uint8Array }): Uint8Array {
+    return sealKeyEnvelope({
+      docId,
+      epoch,
+      key,
+      recipient: to,
+      sender: { publicKey: this.deps.identity.signing.publicKey, secretKey: this.deps.identity.signing.secretKey },
+      random: this.deps.random,
+    });
+  }
+
+  #sealForMembers(communityId: string, epoch: number, key: Uint8Array, members: CommunityMemberView[]) {
+    return members
+      .filter((m) => m.signingPublicKey && m.boxPublicKey)
+      .map((m) => ({
+        recipientId: m.accountId,
+        envelope: toBase64url(this.#sealKey(communityId, epoch, key, { signingPublicKey: fromBase64url(m.signingPublicKey!)!, boxPublicKey: fromBase64url(m.boxPublicKey!)! })),
+      }));
+  }
+
+  #save(): void {
+    if (this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = null;
+      void this.deps.store.seal(LIST, text.encode(JSON.stringify(this.#cache)));
+    }, 100);
+  }
+
+  #notify(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+}

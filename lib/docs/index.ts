@@ -59,7 +59,7 @@ export { CacheScope, VerificationCacheEntry, createVerificationCache, signatureK
 export type { VerificationCache, VerificationCacheOptions } from './verification-cache';
 export { appendMessage, editMessage, deleteMessage, react, markRead, collectGarbage } from './message-writers';
 export type { AppendMessageOptions, EditMessageOptions, DeleteMessageOptions, ReactOptions, MarkReadOptions } from './message-writers';
-export { listMessages, getMessage, lastMessagePreview } from './list-messages';
+export { listMessages, getMessage, countMessages, lastMessagePreview } from './list-messages';
 export type { MessageView, MessagePreview, ReactionSummary, ListMessagesOptions, MalformedPart } from './list-messages';
 export { readPositions, countUnread } from './read-positions';
 export { foldMembership, readMembership, addMembershipRecord } from './membership';

@@ -70,6 +70,19 @@ export async function listMessages(doc: Y.Doc, o: ListMessagesOptions): Promise<
   return views;
 }
 
+/**
+ * How many messages `listMessages` would list without a window (tombstones included, malformed records not):
+ * lets a screen that shows a window say how long the whole conversation is. Nothing is verified here.
+ */
+export function countMessages(doc: Y.Doc, o: { cache?: VerifyOptions['cache'] } = {}): number {
+  let count = 0;
+  conversationParts(doc).messages.forEach((raw, key) => {
+    const entry = parseRecord(o.cache, MessageEntry, raw);
+    if (entry && entry.id === key) count += 1;
+  });
+  return count;
+}
+
 /** One message, e.g. the original a reply quotes when it is outside the loaded window. */
 export async function getMessage(doc: Y.Doc, id: string, o: VerifyOptions & { docId: string }): Promise<MessageView | null> {
   const parts = conversationParts(doc);

@@ -92,6 +92,8 @@ describe('editing, deleting, replying and reacting through the engine', () => {
     expect(shown.some((m) => m.id === shown.find((r) => r.id === reply)!.replyTo)).toBe(true);
     const newest = await a.messages({ limit: 1 });
     expect(newest.map((m) => m.id)).toEqual([reply]);
+    // A window of one, and the length of the whole conversation for the list that shows it.
+    expect(a.count()).toBe(shown.length);
     expect(await a.message(newest[0]!.replyTo!)).toMatchObject({ id: original, body: 'Can someone lend me a ladder on Saturday?' });
     expect(await a.message('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
     await eventually(async () => (await a.messages()).find((m) => m.id === original)?.reactions[0]?.count === 1, 'alice sees the reaction');

@@ -5,6 +5,7 @@ import {
   appendMessage,
   collectGarbage,
   conversationParts,
+  countMessages,
   createVerificationCache,
   deleteMessage,
   editMessage,
@@ -355,6 +356,20 @@ describe('reading part of the history', () => {
     expect(older.map((v) => v.id)).toEqual(ids.slice(4, 7));
     expect(await getMessage(doc, ids[0]!, { docId: DOC, verifier })).toMatchObject({ id: ids[0], body: 'message 0', verified: true });
     expect(await getMessage(doc, 'no-such-message-000', { docId: DOC, verifier })).toBeNull();
+  });
+
+  it('counts the whole conversation for a windowed screen: deleted messages in, malformed records out', () => {
+    const doc = new Y.Doc();
+    const now = makeClock();
+    expect(countMessages(doc)).toBe(0);
+    const ids = Array.from({ length: 5 }, (_, i) => send(doc, i % 2 ? bob : alice, `message ${i}`, now));
+    unwrap(deleteMessage(doc, { identity: alice.identity, docId: DOC, messageId: ids[0]!, now: now() }));
+    doc.transact(() => {
+      conversationParts(doc).messages.set('garbage-number-001', 42);
+      conversationParts(doc).messages.set('filed-under-other1', conversationParts(doc).messages.get(ids[1]!));
+    });
+    expect(countMessages(doc)).toBe(5);
+    expect(countMessages(doc, { cache: createVerificationCache() })).toBe(5);
   });
 
   it('previews the newest message with its latest text, or as deleted', () => {

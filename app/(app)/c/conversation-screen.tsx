@@ -59,7 +59,7 @@ export function ConversationScreen() {
   const online = useOnline();
   const { view, title, gone } = useMembership(engine, docId);
   const member = view !== undefined && !gone;
-  const { conversation, messages, loaded, failed, hasOlder, loadOlder, reveal } = useOpenConversation(engine, docId, member, online);
+  const { conversation, messages, total, loaded, failed, hasOlder, loadOlder, reveal } = useOpenConversation(engine, docId, member, online);
   const [membersOpen, setMembersOpen] = useState(false);
   const [replyingTo, setReplyingTo] = useState<ShownMessage | null>(null);
   // Verifying someone changes what the banner says without any change to the conversation itself.
@@ -118,6 +118,7 @@ export function ConversationScreen() {
       {loaded || gone ? (
         <MessageList
           messages={messages}
+          total={total}
           docId={docId}
           emptyText={online ? 'No messages yet. Say hello!' : 'No messages on this device yet.'}
           conversation={conversation}

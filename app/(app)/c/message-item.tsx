@@ -2,9 +2,11 @@
 // One message: the quoted original of a reply, the text (or `Message deleted`), its marks, reactions, and the
 // actions shown on hover, focus or long press (always in the tab order, so a keyboard reaches them).
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { RowProps } from '../../_components/virtual-list';
 import { MAX_BODY_LENGTH } from '../../../lib/docs';
 import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
 import { TimeText } from '../../_components/time-text';
+import { useLongPress } from './use-long-press';
 
 /** The small set offered under `React`. */
 export const EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -24,6 +26,8 @@ function dayLabel(at: number): string {
 }
 
 export interface MessageItemProps {
+  /** From the virtual list: how it finds the row, and where the row is in the whole conversation. */
+  row: RowProps;
   message: ShownMessage;
   previous: ShownMessage | null;
   conversation: OpenConversation | null;
@@ -44,6 +48,16 @@ export function MessageItem(p: MessageItemProps) {
   // Someone I blocked (in a group we share): hidden on this device until I choose to show it.
   const [revealed, setRevealed] = useState(false);
   const hidden = message.blockedAuthor && !revealed;
+  const { item, held, handlers } = useLongPress<HTMLLIElement>(() => setPressed(true));
+  // Shown by a long press until the next touch or click somewhere else.
+  useEffect(() => {
+    if (!pressed) return;
+    const away = (event: Event) => {
+      if (!item.current?.contains(event.target as Node)) setPressed(false);
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [pressed, item]);
   const newDay = !p.previous || dayOf(p.previous.sentAt) !== dayOf(message.sentAt);
   const continued = !newDay && p.previous?.author === message.author && message.sentAt - (p.previous?.sentAt ?? 0) < RUN_GAP_MS;
   const gone = message.deleted || message.body === null;
@@ -59,13 +73,16 @@ export function MessageItem(p: MessageItemProps) {
 
   return (
     <li
+      {...p.row}
+      ref={item}
       className={continued ? 'message-row continued' : 'message-row'}
-      data-message-id={message.id}
       // Reached by "jump to the original"; not a tab stop of its own.
       tabIndex={-1}
-      // A long press on a touch screen opens the actions.
+      {...handlers}
+      // A right click, or a long press where the browser reports it as a context menu, opens the actions too.
       onContextMenu={(event) => {
         event.preventDefault();
+        if (held()) return;
         setPressed((on) => !on);
       }}
     >

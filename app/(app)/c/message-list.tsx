@@ -1,16 +1,17 @@
 'use client';
-// The messages of one conversation, oldest first, in day sections and runs of one author. Bodies are plain
-// text: a link stays text and is never fetched or previewed, so nobody learns that the message was read.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+// The messages of one conversation, oldest first, in day sections and runs of one author. Only the rows in view
+// are rendered (a virtual list), so a long history scrolls as smoothly as a short one. Bodies are plain text: a
+// link stays text and is never fetched or previewed, so nobody learns that the message was read.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
+import { VirtualList, type RowProps, type VirtualListHandle, type VirtualPosition } from '../../_components/virtual-list';
 import { DeleteDialog } from './delete-dialog';
 import { MessageItem } from './message-item';
 
-/** How close to the end still counts as "reading the newest" (a few pixels of rounding, half a line). */
-const NEAR_BOTTOM_PX = 48;
-
 export interface MessageListProps {
   messages: ShownMessage[];
+  /** How many messages the whole conversation has; `messages` are its newest. */
+  total: number;
   docId: string;
   emptyText: string;
   conversation: OpenConversation | null;
@@ -25,11 +26,15 @@ export interface MessageListProps {
   focusMessageId: string | null;
 }
 
+const keyOf = (message: ShownMessage) => message.id;
+
 export function MessageList(props: MessageListProps) {
-  const { messages, docId, conversation } = props;
-  const list = useRef<HTMLOListElement>(null);
+  const { messages, docId, conversation, hasOlder, onLoadOlder, reveal, onReply, myKey } = props;
+  const list = useRef<VirtualListHandle>(null);
   const atBottom = useRef(true);
-  const shown = useRef<{ docId: string; newest: string | null; oldest: string | null; height: number } | null>(null);
+  const shown = useRef<{ docId: string; newest: string | null } | null>(null);
+  // "Load older" is asked once per oldest message shown, however many scroll events arrive meanwhile.
+  const olderAskedAt = useRef<string | null>(null);
   const [scrolledUp, setScrolledUp] = useState(false);
   const [unseen, setUnseen] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
@@ -44,43 +49,58 @@ export function MessageList(props: MessageListProps) {
   }, [conversation, messages]);
 
   function toNewest(): void {
-    const element = list.current;
-    if (element) element.scrollTop = element.scrollHeight;
+    list.current?.toEnd();
     atBottom.current = true;
     setScrolledUp(false);
     setUnseen(false);
     markRead();
   }
 
+  const loadOlder = useCallback(() => {
+    const oldest = messages[0]?.id ?? null;
+    if (!hasOlder || olderAskedAt.current === oldest) return;
+    olderAskedAt.current = oldest;
+    onLoadOlder();
+  }, [messages, hasOlder, onLoadOlder]);
+
   const jumpTo = useCallback(
     async (messageId: string) => {
-      if (!(await props.reveal(messageId))) return;
-      // The widened window renders on the next frame.
-      requestAnimationFrame(() => {
-        const target = list.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
-        if (!target) return;
-        target.scrollIntoView({ block: 'center' });
-        target.focus();
-      });
+      // Reads older pages until the message is among those listed; the list then renders it and focuses it.
+      if (!(await reveal(messageId))) return;
+      list.current?.reveal(messageId);
     },
-    [props],
+    [reveal],
   );
 
-  // Open at the newest message; follow new ones only while the reader is at the bottom (or wrote it).
-  // Older messages loaded at the top keep what the reader was looking at in place.
+  const onPosition = useCallback(
+    ({ atEnd, nearStart }: VirtualPosition) => {
+      atBottom.current = atEnd;
+      setScrolledUp(!atEnd);
+      if (atEnd) {
+        setUnseen(false);
+        markRead();
+      }
+      if (nearStart) loadOlder();
+    },
+    [markRead, loadOlder],
+  );
+
+  // Follow new messages only while the reader is at the bottom (the list stays pinned there) or wrote them.
   useLayoutEffect(() => {
-    const element = list.current;
-    const newest = messages.at(-1) ?? null;
-    const oldest = messages[0] ?? null;
+    const newest = messages.at(-1)?.id ?? null;
     const before = shown.current;
-    shown.current = { docId, newest: newest?.id ?? null, oldest: oldest?.id ?? null, height: element?.scrollHeight ?? 0 };
-    if (before?.docId !== docId) return toNewest();
-    if (element && before.oldest !== (oldest?.id ?? null) && before.newest === (newest?.id ?? null) && !atBottom.current) {
-      element.scrollTop += element.scrollHeight - before.height;
+    shown.current = { docId, newest };
+    if (before?.docId !== docId) {
+      // Another conversation: its list starts at the newest message.
+      atBottom.current = true;
+      olderAskedAt.current = null;
+      setScrolledUp(false);
+      setUnseen(false);
+      return;
     }
-    if (!newest || newest.id === before.newest) return;
-    if (atBottom.current || newest.mine) toNewest();
-    else setUnseen(true);
+    if (!newest || newest === before.newest) return;
+    if (messages.at(-1)?.mine) toNewest();
+    else if (!atBottom.current) setUnseen(true);
   }, [messages, docId]);
 
   useEffect(() => {
@@ -99,7 +119,7 @@ export function MessageList(props: MessageListProps) {
   }, [props.focusMessageId, messages.length, jumpTo]);
 
   // "Seen": a tick under my last message in a direct conversation, the names in a group.
-  const lastMine = [...messages].reverse().find((m) => m.mine && !m.pending) ?? null;
+  const lastMine = useMemo(() => [...messages].reverse().find((m) => m.mine && !m.pending) ?? null, [messages]);
   useEffect(() => {
     if (!conversation || !lastMine) return setSeen(null);
     let cancelled = false;
@@ -113,58 +133,47 @@ export function MessageList(props: MessageListProps) {
     };
   }, [conversation, lastMine, messages, props.isGroup]);
 
-  // A phone keyboard opening (or any resize) shrinks the list: whoever was reading the newest still is.
-  useEffect(() => {
-    const element = list.current;
-    if (!element || typeof ResizeObserver !== 'function') return;
-    const observer = new ResizeObserver(() => {
-      if (atBottom.current) element.scrollTop = element.scrollHeight;
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
+  const renderRow = useCallback(
+    (message: ShownMessage, index: number, row: RowProps) => (
+      <MessageItem
+        key={message.id}
+        row={row}
+        message={message}
+        previous={messages[index - 1] ?? null}
+        conversation={conversation}
+        myKey={myKey}
+        original={message.replyTo ? (byId.get(message.replyTo) ?? null) : null}
+        editing={editing === message.id}
+        seenText={seen?.id === message.id ? seen.text : null}
+        onEdit={(on) => setEditing(on ? message.id : null)}
+        onDelete={() => setDeleting(message)}
+        onReply={() => onReply(message)}
+        onJump={(id) => void jumpTo(id)}
+      />
+    ),
+    [messages, byId, conversation, myKey, editing, seen, onReply, jumpTo],
+  );
 
   return (
     <div className="chat-body">
-      {props.hasOlder ? (
-        <button type="button" className="button secondary small load-older" onClick={props.onLoadOlder}>
+      {hasOlder ? (
+        <button type="button" className="button secondary small load-older" onClick={loadOlder}>
           Load older messages
         </button>
       ) : null}
-      <ol
+      <VirtualList
+        // A new conversation starts at its newest message, with nothing measured.
+        key={docId}
         ref={list}
+        items={messages}
+        keyOf={keyOf}
+        total={Math.max(props.total, messages.length)}
+        renderRow={renderRow}
+        label="Messages"
         className="messages"
-        aria-label="Messages"
-        // Scrollable with the keyboard too.
-        tabIndex={0}
-        onScroll={(event) => {
-          const element = event.currentTarget;
-          const bottom = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
-          atBottom.current = bottom;
-          setScrolledUp(!bottom);
-          if (bottom) {
-            setUnseen(false);
-            markRead();
-          }
-        }}
-      >
-        {messages.map((message, index) => (
-          <MessageItem
-            key={message.id}
-            message={message}
-            previous={messages[index - 1] ?? null}
-            conversation={conversation}
-            myKey={props.myKey}
-            original={message.replyTo ? (messages.find((m) => m.id === message.replyTo) ?? null) : null}
-            editing={editing === message.id}
-            seenText={seen?.id === message.id ? seen.text : null}
-            onEdit={(on) => setEditing(on ? message.id : null)}
-            onDelete={() => setDeleting(message)}
-            onReply={() => props.onReply(message)}
-            onJump={(id) => void jumpTo(id)}
-          />
-        ))}
-      </ol>
+        onPosition={onPosition}
+      />
       {messages.length === 0 ? <p className="chat-empty">{props.emptyText}</p> : null}
       {scrolledUp ? (
         <button type="button" className={unseen ? 'button primary small jump-to-newest' : 'button secondary small jump-to-newest'} onClick={toNewest}>

@@ -14,6 +14,8 @@ export interface OpenState {
   failed: boolean;
   /** More messages exist before the first one shown. */
   hasOlder: boolean;
+  /** How many messages the whole conversation has (at least `messages.length`), for `aria-setsize`. */
+  total: number;
 }
 
 export interface OpenConversationState extends OpenState {
@@ -23,9 +25,9 @@ export interface OpenConversationState extends OpenState {
   reveal(messageId: string): Promise<boolean>;
 }
 
-/** Messages shown at first and added per "load older": the DOM stays bounded by what the reader asked for. */
+/** Messages read (and verified) at first and added per "load older"; the list renders only what is in view. */
 export const PAGE = 100;
-const CLOSED: OpenState = { conversation: null, messages: [], loaded: false, failed: false, hasOlder: false };
+const CLOSED: OpenState = { conversation: null, messages: [], loaded: false, failed: false, hasOlder: false, total: 0 };
 const noop = () => undefined;
 
 /** `enabled` is false once the person is no longer a member: the last listing stays, nothing new arrives. */
@@ -68,7 +70,8 @@ export function useOpenConversation(engine: DeviceEngine | null, docId: string |
               // One more than shown tells whether older ones exist.
               const hasOlder = listed.length > want;
               const messages = hasOlder ? listed.slice(1) : listed;
-              if (!cancelled && n === listing) setState({ docId, conversation, messages, loaded: true, failed: false, hasOlder });
+              const total = Math.max(conversation.count(), messages.length + (hasOlder ? 1 : 0));
+              if (!cancelled && n === listing) setState({ docId, conversation, messages, loaded: true, failed: false, hasOlder, total });
             },
             () => {
               if (!cancelled && n === listing) setState((s) => ({ ...s, failed: true }));

@@ -3,6 +3,7 @@
 import type { Identity, RandomBytes, Verifier } from '../../crypto';
 import {
   appendMessage,
+  countMessages,
   createVerificationCache,
   getMessage,
   listMessages,
@@ -68,6 +69,8 @@ export interface OpenConversation extends ConversationActions {
   messages(window?: { limit?: number; before?: Position }): Promise<ShownMessage[]>;
   /** One message, e.g. the original a reply quotes when it is outside the loaded window. */
   message(messageId: string): Promise<ShownMessage | null>;
+  /** How many messages `messages()` lists with no window: the length of the whole conversation. */
+  count(): number;
   send(body: string): Promise<ClientResult<string>>;
   /** Called on any change: new entries, pending state, connection state, who is typing. */
   subscribe(listener: () => void): () => void;
@@ -346,6 +349,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         replica,
         connectionState: () => (closed ? 'closed' : (connection?.state ?? 'offline')),
         messages: (window = {}) => listShown(docId, replica, window),
+        count: () => countMessages(replica.inner, { cache: verification }),
         async message(messageId) {
           const found = await getMessage(replica.inner, messageId, { docId, verifier: deps.verifier, cache: verification });
           return found && visible(docId, found) ? show(docId, found, replica.pendingMessageIds()) : null;

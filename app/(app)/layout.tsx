@@ -17,16 +17,41 @@ const NAV: Array<{ href: string; label: string; icon: NavIconName }> = [
   { href: '/settings/', label: 'Settings', icon: 'settings' },
 ];
 
+/** Kept on screen (no redirect) so the link is still in the address bar to open again after signing in. */
+function SignedOutInvite() {
+  return (
+    <section className="card join-card" aria-labelledby="join-signed-out">
+      <h1 id="join-signed-out">Join a community</h1>
+      <p>
+        This is an invite link to a Has-Needs community. Sign in or create an account on this device first, then open
+        the invite link again to join.
+      </p>
+      <div className="actions">
+        <Link href="/signin/" className="button primary">
+          Sign in
+        </Link>
+        <Link href="/signup/" className="button secondary">
+          Create account
+        </Link>
+      </div>
+    </section>
+  );
+}
+
 export default function AppShell({ children }: { children: ReactNode }) {
   const session = useSession();
   const pathname = usePathname();
   const unread = useTotalUnread(useEngine());
-  useRedirectWhenSignedOut();
-  // A conversation fills the window: its messages scroll, the composer stays in reach.
+  // An invite link opened while signed out says what to do instead of losing the link in a redirect.
+  const joining = pathname.startsWith('/join');
+  useRedirectWhenSignedOut(!joining);
+  // A conversation (or a thread) fills the window: its messages scroll, the composer stays in reach.
   const inConversation = pathname.startsWith('/c/') || pathname === '/c';
+  const inThread = pathname.startsWith('/thread');
+  const inCommunities = inThread || pathname.startsWith('/community') || joining;
 
   return (
-    <div className={inConversation ? 'shell chat-mode' : 'shell'}>
+    <div className={inConversation || inThread ? 'shell chat-mode' : 'shell'}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -43,7 +68,8 @@ export default function AppShell({ children }: { children: ReactNode }) {
         <ul>
           {NAV.map((item) => {
             const current =
-              pathname === item.href || pathname === item.href.slice(0, -1) || (item.href === '/home/' && (inConversation || pathname.startsWith('/requests') || pathname.startsWith('/archived')));
+              pathname === item.href || pathname === item.href.slice(0, -1) || (item.href === '/home/' && (inConversation || pathname.startsWith('/requests') || pathname.startsWith('/archived'))) ||
+              (item.href === '/communities/' && inCommunities);
             return (
               <li key={item.href}>
                 <Link href={item.href} aria-current={current ? 'page' : undefined}>
@@ -62,7 +88,13 @@ export default function AppShell({ children }: { children: ReactNode }) {
         </ul>
       </nav>
       <main id="main" className="shell-main" tabIndex={-1}>
-        {session.status === 'signed-in' ? children : <StatusNotice busy>Opening your account…</StatusNotice>}
+        {session.status === 'signed-in' ? (
+          children
+        ) : joining && session.status === 'signed-out' ? (
+          <SignedOutInvite />
+        ) : (
+          <StatusNotice busy>Opening your account…</StatusNotice>
+        )}
       </main>
     </div>
   );

@@ -14,11 +14,11 @@ export function useRedirectWhenSignedIn(enabled = true): void {
 }
 
 /** Inside the app shell: a signed-out device goes to sign in (to the welcome screen if it never signed in or the account is gone). */
-export function useRedirectWhenSignedOut(): void {
+export function useRedirectWhenSignedOut(enabled = true): void {
   const session = useSession();
   const router = useRouter();
   useEffect(() => {
-    if (session.status !== 'signed-out') return;
+    if (!enabled || session.status !== 'signed-out') return;
     router.replace(session.reason === 'none' || session.reason === 'account-deleted' ? '/' : '/signin/');
-  }, [session, router]);
+  }, [enabled, session, router]);
 }

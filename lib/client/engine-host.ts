@@ -4,9 +4,11 @@ import type { Identity } from '../crypto';
 import type { Account, PublicProfile } from '../protocol/api';
 import type { Result } from '../protocol/errors';
 import type { ClientErrorCode, ClientResult } from './client-errors';
+import type { Communities } from './engine/communities';
 import type { Conversations } from './engine/conversations';
 import type { Request } from './engine/docs-api';
 import type { Engine, OpenConversation } from './engine/engine';
+import type { OpenThread } from './engine/open-thread';
 import { startConversation, type StartFailure } from './start-conversation';
 
 export interface EngineFactoryInput {
@@ -27,6 +29,9 @@ export interface DeviceEngine {
   /** The conversation on screen; opens and closes run one after another, so one never closes the next. */
   open(docId: string): Promise<OpenConversation>;
   startConversation(input: { handles: string; title?: string }): Promise<Result<string, ClientErrorCode> | StartFailure>;
+  readonly communities: Communities;
+  /** The thread on screen; opened and closed in the same order as conversations (one live socket at a time). */
+  openThread(threadId: string): Promise<ClientResult<OpenThread>>;
   search: Engine['search'];
   totalUnread: Engine['totalUnread'];
   safetyNumber: Engine['safetyNumber'];
@@ -67,12 +72,17 @@ interface Running {
   accountId: string;
   engine: Engine;
   device: DeviceEngine;
-  opened: Set<OpenConversation>;
+  opened: Set<Closable>;
   /** engine.start(): settles once the cached list is loaded and the first refresh answered (or failed). */
   started: Promise<void>;
 }
 
 const noop = () => undefined;
+
+/** What is open on screen (a conversation or a thread), closed before the engine stops. */
+interface Closable {
+  close(): Promise<void>;
+}
 
 export function createEngineHost(options: EngineHostOptions): EngineHost {
   const listeners = new Set<() => void>();
@@ -91,7 +101,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     for (const listener of [...listeners]) listener();
   }
 
-  function deviceEngine(engine: Engine, account: Account, opened: Set<OpenConversation>): DeviceEngine {
+  function deviceEngine(engine: Engine, account: Account, opened: Set<Closable>): DeviceEngine {
     let queue: Promise<unknown> = Promise.resolve();
     const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
       const result = queue.then(work);
@@ -113,6 +123,23 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
           };
           opened.add(tracked);
           return tracked;
+        });
+      },
+      communities: engine.communities,
+      openThread(threadId) {
+        return inOrder(async () => {
+          const result = await engine.openThread(threadId);
+          if (!result.ok) return result;
+          const thread = result.value;
+          const tracked: OpenThread = {
+            ...thread,
+            close() {
+              opened.delete(tracked);
+              return inOrder(() => thread.close());
+            },
+          };
+          opened.add(tracked);
+          return { ok: true as const, value: tracked };
         });
       },
       startConversation: (input) =>
@@ -140,7 +167,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
   async function shutdown(current: Running): Promise<void> {
     publish(null);
-    for (const conversation of [...current.opened]) await conversation.close().catch((error: unknown) => report('closing a conversation', error));
+    for (const open of [...current.opened]) await open.close().catch((error: unknown) => report('closing a conversation', error));
     await current.engine.stop().catch((error: unknown) => report('stopping the engine', error));
     // A first refresh still in flight must not leave sockets behind once it returns.
     void current.started.then(() => current.engine.sync.stop());
@@ -175,7 +202,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
           await engine.stop().catch((error: unknown) => report('stopping the engine', error));
           return;
         }
-        const opened = new Set<OpenConversation>();
+        const opened = new Set<Closable>();
         // Offline the refresh fails as `network.offline` and start() still resolves: the cached list shows.
         const started = engine.start().catch((error: unknown) => report('starting the engine', error));
         const current: Running = { accountId: account.id, engine, device: deviceEngine(engine, account, opened), opened, started };

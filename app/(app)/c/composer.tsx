@@ -3,7 +3,7 @@
 // and shows `Pending` until the server has it.
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_BODY_LENGTH } from '../../../lib/docs';
-import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
+import type { ListedMessage, MessageSurface } from './message-surface';
 import { ErrorAlert } from '../../_components/notice';
 
 export function Composer({
@@ -11,9 +11,9 @@ export function Composer({
   replyingTo = null,
   onReplied = () => undefined,
 }: {
-  conversation: OpenConversation | null;
+  conversation: MessageSurface | null;
   /** The message this one answers, shown above the box until sent or cancelled. */
-  replyingTo?: ShownMessage | null;
+  replyingTo?: ListedMessage | null;
   onReplied?: () => void;
 }) {
   const [text, setText] = useState('');
@@ -83,7 +83,7 @@ export function Composer({
           onChange={(event) => {
             setText(event.target.value);
             // Encrypted and throttled by the engine; false once the draft is cleared.
-            conversation?.setTyping(event.target.value !== '');
+            conversation?.setTyping?.(event.target.value !== '');
           }}
           onKeyDown={(event) => {
             if (event.key === 'Escape' && replyingTo) {

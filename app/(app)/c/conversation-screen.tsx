@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
-import type { ShownMessage } from '../../../lib/client/engine/engine';
+import type { ListedMessage } from './message-surface';
 import type { ConversationView } from '../../../lib/protocol/api-docs';
 import { useEngine, useOnline } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
@@ -61,7 +61,7 @@ export function ConversationScreen() {
   const member = view !== undefined && !gone;
   const { conversation, messages, total, loaded, failed, hasOlder, loadOlder, reveal } = useOpenConversation(engine, docId, member, online);
   const [membersOpen, setMembersOpen] = useState(false);
-  const [replyingTo, setReplyingTo] = useState<ShownMessage | null>(null);
+  const [replyingTo, setReplyingTo] = useState<ListedMessage | null>(null);
   // Verifying someone changes what the banner says without any change to the conversation itself.
   const [, setVerifications] = useState(0);
 

@@ -1,9 +1,9 @@
 'use client';
 // Asks before deleting: a deleted message is gone from every member's device, for good.
 import { useEffect, useId, useRef } from 'react';
-import type { ShownMessage } from '../../../lib/client/engine/engine';
+import type { ListedMessage } from './message-surface';
 
-export function DeleteDialog({ message, onCancel, onConfirm }: { message: ShownMessage | null; onCancel(): void; onConfirm(): Promise<void> }) {
+export function DeleteDialog({ message, onCancel, onConfirm }: { message: ListedMessage | null; onCancel(): void; onConfirm(): Promise<void> }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const open = message !== null;

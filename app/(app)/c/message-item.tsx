@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { RowProps } from '../../_components/virtual-list';
 import { MAX_BODY_LENGTH } from '../../../lib/docs';
-import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
+import type { ListedMessage, MessageSurface } from './message-surface';
 import { TimeText } from '../../_components/time-text';
 import { useLongPress } from './use-long-press';
 
@@ -28,11 +28,11 @@ function dayLabel(at: number): string {
 export interface MessageItemProps {
   /** From the virtual list: how it finds the row, and where the row is in the whole conversation. */
   row: RowProps;
-  message: ShownMessage;
-  previous: ShownMessage | null;
-  conversation: OpenConversation | null;
+  message: ListedMessage;
+  previous: ListedMessage | null;
+  conversation: MessageSurface | null;
   myKey: string | null;
-  original: ShownMessage | null;
+  original: ListedMessage | null;
   editing: boolean;
   seenText: string | null;
   onEdit(on: boolean): void;
@@ -194,14 +194,18 @@ function Quote({
   onJump,
 }: {
   replyTo: string;
-  loaded: ShownMessage | null;
-  conversation: OpenConversation | null;
+  loaded: ListedMessage | null;
+  conversation: MessageSurface | null;
   onJump(messageId: string): void;
 }) {
-  const [fetched, setFetched] = useState<ShownMessage | null | 'missing'>(null);
+  const [fetched, setFetched] = useState<ListedMessage | null | 'missing'>(null);
   useEffect(() => {
     if (loaded || !conversation) return;
     let cancelled = false;
+    if (!conversation.message) {
+      setFetched('missing');
+      return;
+    }
     void conversation.message(replyTo).then((found) => {
       if (!cancelled) setFetched(found ?? 'missing');
     });
@@ -220,7 +224,7 @@ function Quote({
   );
 }
 
-function EditForm({ message, conversation, onDone }: { message: ShownMessage; conversation: OpenConversation | null; onDone(): void }) {
+function EditForm({ message, conversation, onDone }: { message: ListedMessage; conversation: MessageSurface | null; onDone(): void }) {
   const [text, setText] = useState(message.body ?? '');
   const [error, setError] = useState<string | null>(null);
   const id = useId();

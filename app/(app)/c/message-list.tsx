@@ -3,30 +3,30 @@
 // are rendered (a virtual list), so a long history scrolls as smoothly as a short one. Bodies are plain text: a
 // link stays text and is never fetched or previewed, so nobody learns that the message was read.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { OpenConversation, ShownMessage } from '../../../lib/client/engine/engine';
 import { VirtualList, type RowProps, type VirtualListHandle, type VirtualPosition } from '../../_components/virtual-list';
+import type { ListedMessage, MessageSurface } from './message-surface';
 import { DeleteDialog } from './delete-dialog';
 import { MessageItem } from './message-item';
 
 export interface MessageListProps {
-  messages: ShownMessage[];
+  messages: ListedMessage[];
   /** How many messages the whole conversation has; `messages` are its newest. */
   total: number;
   docId: string;
   emptyText: string;
-  conversation: OpenConversation | null;
+  conversation: MessageSurface | null;
   isGroup: boolean;
   /** My signing key in this conversation, to show which reactions are mine. */
   myKey: string | null;
   hasOlder: boolean;
   onLoadOlder(): void;
   reveal(messageId: string): Promise<boolean>;
-  onReply(message: ShownMessage): void;
+  onReply(message: ListedMessage): void;
   /** Open at this message (from a search result) instead of the newest. */
   focusMessageId: string | null;
 }
 
-const keyOf = (message: ShownMessage) => message.id;
+const keyOf = (message: ListedMessage) => message.id;
 
 export function MessageList(props: MessageListProps) {
   const { messages, docId, conversation, hasOlder, onLoadOlder, reveal, onReply, myKey } = props;
@@ -38,7 +38,7 @@ export function MessageList(props: MessageListProps) {
   const [scrolledUp, setScrolledUp] = useState(false);
   const [unseen, setUnseen] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<ShownMessage | null>(null);
+  const [deleting, setDeleting] = useState<ListedMessage | null>(null);
   const [seen, setSeen] = useState<{ id: string; text: string } | null>(null);
   const focusedFor = useRef<string | null>(null);
 
@@ -135,7 +135,7 @@ export function MessageList(props: MessageListProps) {
 
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const renderRow = useCallback(
-    (message: ShownMessage, index: number, row: RowProps) => (
+    (message: ListedMessage, index: number, row: RowProps) => (
       <MessageItem
         key={message.id}
         row={row}

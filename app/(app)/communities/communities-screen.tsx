@@ -1,0 +1,58 @@
+'use client';
+// My communities, and the form that founds a new one (I become its owner).
+import Link from 'next/link';
+import { useState } from 'react';
+import { useEngine } from '../../_components/client-context';
+import { EmptyState } from '../../_components/empty-state';
+import { NavIcon } from '../../_components/nav-icon';
+import { StatusNotice } from '../../_components/notice';
+import { NewCommunityForm } from './new-community-form';
+import { useCommunities } from './use-communities';
+
+const ROLE: Record<string, string> = { owner: 'Owner', moderator: 'Moderator', member: 'Member' };
+
+export function CommunitiesScreen() {
+  const engine = useEngine();
+  const communities = useCommunities(engine);
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>Communities</h1>
+        <button
+          type="button"
+          className="button primary"
+          aria-expanded={creating}
+          disabled={!engine}
+          onClick={() => setCreating((on) => !on)}
+        >
+          New community
+        </button>
+      </div>
+      {creating && engine ? <NewCommunityForm engine={engine} onCancel={() => setCreating(false)} /> : null}
+      {engine === null ? (
+        <StatusNotice busy>Loading your communities…</StatusNotice>
+      ) : communities.length === 0 ? (
+        <EmptyState title="No communities yet" icon={<NavIcon name="communities" />}>
+          <p>A community is where people post what they need and what they can offer, and talk it through in threads.</p>
+          <p>Create one, or open an invite link someone sent you.</p>
+        </EmptyState>
+      ) : (
+        <ul className="community-list" aria-label="Communities">
+          {communities.map((c) => (
+            <li key={c.id}>
+              <Link href={`/community/?id=${encodeURIComponent(c.id)}`} className="community-link">
+                <span className="community-name">{c.name ?? 'Loading…'}</span>
+                <span className="muted small">
+                  {ROLE[c.myRole] ?? c.myRole} · {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'} · {c.threadCount}{' '}
+                  {c.threadCount === 1 ? 'thread' : 'threads'}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

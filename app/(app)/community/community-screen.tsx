@@ -1,0 +1,113 @@
+'use client';
+// One community: what it is, its threads (filterable by kind and status), posting a thread, inviting, and the
+// members with their roles. Reached as /community/?id=<community id>.
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import type { ThreadKind, ThreadStatus } from '../../../lib/docs';
+import { useEngine } from '../../_components/client-context';
+import { EmptyState } from '../../_components/empty-state';
+import { StatusNotice } from '../../_components/notice';
+import { TimeText } from '../../_components/time-text';
+import { InvitePanel } from './invite-panel';
+import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from './labels';
+import { MembersSection } from './members-section';
+import { NewThreadForm } from './new-thread-form';
+import { useCommunity } from './use-community';
+
+export function CommunityScreen() {
+  const communityId = useSearchParams().get('id');
+  const engine = useEngine();
+  const [kind, setKind] = useState<ThreadKind | ''>('');
+  const [status, setStatus] = useState<ThreadStatus | ''>('');
+  const [posting, setPosting] = useState(false);
+  const { state, missing } = useCommunity(engine, communityId, { ...(kind ? { kind } : {}), ...(status ? { status } : {}) });
+
+  if (engine === null) return <StatusNotice busy>Opening the community…</StatusNotice>;
+  if (missing || !communityId) {
+    return (
+      <>
+        <h1>Community not found</h1>
+        <EmptyState title="This community is not on this device">
+          <p>You may have left it or been removed, or the link is incomplete.</p>
+          <p>
+            <Link href="/communities/">Back to your communities</Link>
+          </p>
+        </EmptyState>
+      </>
+    );
+  }
+  if (!state) return <StatusNotice busy>Decrypting the community…</StatusNotice>;
+
+  const filtered = kind !== '' || status !== '';
+  return (
+    <div className="community">
+      <p>
+        <Link href="/communities/" className="back-link">
+          <span aria-hidden="true">← </span>Communities
+        </Link>
+      </p>
+      <header className="community-header">
+        <h1>{state.name || 'Community'}</h1>
+        {state.description ? <p className="community-description">{state.description}</p> : null}
+        <p className="muted small">
+          {state.members.length} {state.members.length === 1 ? 'member' : 'members'} · end-to-end encrypted
+        </p>
+      </header>
+      {state.myRole === 'member' ? null : <InvitePanel engine={engine} communityId={state.id} />}
+      <section className="community-threads" aria-labelledby="threads-title">
+        <div className="page-header">
+          <h2 id="threads-title">Threads</h2>
+          <button type="button" className="button primary" aria-expanded={posting} onClick={() => setPosting((on) => !on)}>
+            New thread
+          </button>
+        </div>
+        {posting ? <NewThreadForm engine={engine} communityId={state.id} onCancel={() => setPosting(false)} /> : null}
+        <div className="thread-filters">
+          <label>
+            <span>Show kind</span>
+            <select value={kind} onChange={(event) => setKind(event.target.value as ThreadKind | '')}>
+              <option value="">All kinds</option>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {KIND_LABEL[k]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>Show status</span>
+            <select value={status} onChange={(event) => setStatus(event.target.value as ThreadStatus | '')}>
+              <option value="">Open and resolved</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {state.threads.length === 0 ? (
+          <p className="muted">{filtered ? 'No threads match these filters.' : 'No threads yet. Post what you need or can offer.'}</p>
+        ) : null}
+        <ul className="thread-list" aria-label="Threads">
+          {state.threads.map((t) => (
+            <li key={t.id}>
+              <Link href={`/thread/?id=${encodeURIComponent(t.id)}`} className="thread-link">
+                <span className="thread-title">{t.title}</span>
+                <span className="thread-meta small">
+                  <span className={`kind-badge ${t.kind}`}>{KIND_LABEL[t.kind]}</span>
+                  <span className={`status-badge ${t.status}`}>{STATUS_LABEL[t.status]}</span>
+                  <span className="muted">
+                    {engine.communities.nameOf(state.id, t.author)} · <TimeText at={t.lastActivity} />
+                  </span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <MembersSection engine={engine} state={state} />
+    </div>
+  );
+}

@@ -2,55 +2,12 @@
 // real server. Edits, deletions, replies, reactions, typing, read markers, unread counts, offline search, safety
 // numbers with the key-change warning, and axe over a long conversation.
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
-import { acceptRequest, expect, expectNoSeriousViolations, makeUser, shot, signUpWithToken, test, type TestUser } from './fixtures';
-
-interface Person {
-  user: TestUser;
-  context: BrowserContext;
-  page: Page;
-  token: string;
-}
-
-async function person(browser: Browser, baseURL: string | undefined, name: string, options: BrowserContextOptions = {}): Promise<Person> {
-  const context = await browser.newContext({ baseURL, ...options });
-  const page = await context.newPage();
-  const user = makeUser({ displayName: name });
-  const token = await signUpWithToken(page, user);
-  return { user, context, page, token };
-}
+import type { Page } from '@playwright/test';
+import { acceptRequest, expect, expectNoSeriousViolations, shot, test } from './fixtures';
+import { conversations, messages, navConversations, openFromList, pair, person, send, type Person } from './people';
 
 /** Answers the message request, in case the server holds the conversation until then (harmless otherwise). */
 const accept = (p: Person, docId: string) => acceptRequest(p.page, p.token, docId);
-
-const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
-const conversations = (page: Page) => page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
-const navConversations = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Conversations/ });
-
-async function startConversation(page: Page, handles: string): Promise<string> {
-  await navConversations(page).click();
-  const open = page.getByRole('button', { name: 'New conversation' });
-  await expect(open).toBeEnabled();
-  if ((await open.getAttribute('aria-expanded')) !== 'true') await open.click();
-  await page.getByRole('textbox', { name: 'Handle' }).fill(handles);
-  await page.getByRole('button', { name: 'Start conversation' }).click();
-  await expect(page).toHaveURL(/\/c\/\?id=[A-Za-z0-9_-]{22}$/);
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEditable();
-  return new URL(page.url()).searchParams.get('id') ?? '';
-}
-
-async function openFromList(page: Page, title: string): Promise<void> {
-  await navConversations(page).click();
-  await conversations(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEditable();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(box).toHaveValue('');
-}
 
 /** A message's action, shown on hover as a mouse user finds it. */
 async function act(page: Page, text: string, action: 'Reply' | 'Edit' | 'Delete' | 'React'): Promise<void> {
@@ -58,15 +15,6 @@ async function act(page: Page, text: string, action: 'Reply' | 'Edit' | 'Delete'
   const item = messages(page).filter({ hasText: text }).first();
   await item.hover();
   await item.getByRole('button', { name: action, exact: true }).click();
-}
-
-/** Two people in a direct conversation, both looking at it. */
-async function pair(browser: Browser, baseURL: string | undefined, names: [string, string], bOptions: BrowserContextOptions = {}) {
-  const a = await person(browser, baseURL, names[0]);
-  const b = await person(browser, baseURL, names[1], bOptions);
-  const docId = await startConversation(a.page, b.user.handle);
-  await accept(b, docId);
-  return { a, b, docId };
 }
 
 test('edits and deletions reach the other person, a reply jumps to its original, and reactions are counted', async ({ browser, baseURL }) => {
@@ -181,7 +129,7 @@ test('search finds a message on the device while offline and opens the conversat
 
 test('a verified member whose identity key changes raises a persistent warning', async ({ browser, baseURL }) => {
   // Ben's requests go to the network directly (no service worker), so the test can play a lying server.
-  const { a, b } = await pair(browser, baseURL, ['Ana Keys', 'Ben Keys'], { serviceWorkers: 'block' });
+  const { a, b } = await pair(browser, baseURL, ['Ana Keys', 'Ben Keys'], { b: { serviceWorkers: 'block' } });
   await send(a.page, 'Compare numbers with me');
   await openFromList(b.page, 'Ana Keys');
   await b.page.getByRole('button', { name: 'Members' }).click();

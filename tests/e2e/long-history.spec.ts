@@ -1,58 +1,11 @@
 // A long conversation end to end (issue 5): the message list is virtualised, so however long the history only
 // the rows in and near view are in the page; older pages load as the reader scrolls up; a reply jumps to an
 // original far away; and on a touch screen a long press shows a message's actions.
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from '@playwright/test';
-import { acceptRequest, expect, makeUser, shot, signUpWithToken, test, type TestUser } from './fixtures';
-
-interface Person {
-  user: TestUser;
-  context: BrowserContext;
-  page: Page;
-  token: string;
-}
-
-async function person(browser: Browser, baseURL: string | undefined, name: string, options: BrowserContextOptions = {}): Promise<Person> {
-  const context = await browser.newContext({ baseURL, ...options });
-  const page = await context.newPage();
-  const user = makeUser({ displayName: name });
-  const token = await signUpWithToken(page, user);
-  return { user, context, page, token };
-}
+import type { Locator, Page } from '@playwright/test';
+import { expect, shot, test } from './fixtures';
+import { messages, navConversations, openFromList, pair, send } from './people';
 
 const messageList = (page: Page) => page.getByRole('list', { name: 'Messages' });
-const messages = (page: Page) => messageList(page).getByRole('listitem');
-const conversations = (page: Page) => page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
-const navConversations = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Conversations/ });
-
-/** Two people in a direct conversation, the first one looking at it. */
-async function pair(browser: Browser, baseURL: string | undefined, names: [string, string], options: BrowserContextOptions = {}) {
-  const a = await person(browser, baseURL, names[0], options);
-  const b = await person(browser, baseURL, names[1], options);
-  await navConversations(a.page).click();
-  const open = a.page.getByRole('button', { name: 'New conversation' });
-  await expect(open).toBeEnabled();
-  if ((await open.getAttribute('aria-expanded')) !== 'true') await open.click();
-  await a.page.getByRole('textbox', { name: 'Handle' }).fill(b.user.handle);
-  await a.page.getByRole('button', { name: 'Start conversation' }).click();
-  await expect(a.page.getByRole('textbox', { name: 'Message' })).toBeEditable();
-  const docId = new URL(a.page.url()).searchParams.get('id') ?? '';
-  // The server holds a conversation as a request until it is accepted and caps what the sender may write.
-  await acceptRequest(b.page, b.token, docId);
-  return { a, b, docId };
-}
-
-async function openFromList(page: Page, title: string): Promise<void> {
-  await navConversations(page).click();
-  await conversations(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEditable();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(box).toHaveValue('');
-}
 
 /**
  * Writes each text through the composer as a person does (typed, then Enter), inside the page so that hundreds
@@ -208,7 +161,7 @@ test('a history of 320 messages keeps few rows in the page, loads older ones at 
 
 test('on a touch screen a long press on a message shows its actions', async ({ browser, baseURL }) => {
   const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-  const { a, b } = await pair(browser, baseURL, ['Ana Touch', 'Ben Touch'], phone);
+  const { a, b } = await pair(browser, baseURL, ['Ana Touch', 'Ben Touch'], { a: phone, b: phone });
   await send(a.page, 'Hold this message to answer it');
   await openFromList(b.page, 'Ana Touch');
   const item = messages(b.page).filter({ hasText: 'Hold this message to answer it' });

@@ -1,7 +1,7 @@
 // People in end-to-end tests: each is a browser context of their own, signed up through the screens, and
 // the few things every conversation test does the way a person does them.
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
-import { expect, makeUser, signUpWithToken, type TestUser } from './fixtures';
+import { acceptRequest, expect, makeUser, signUpWithToken, type TestUser } from './fixtures';
 
 export interface Person {
   user: TestUser;
@@ -62,4 +62,16 @@ export async function send(page: Page, text: string): Promise<void> {
   await box.fill(text);
   await box.press('Enter');
   await expect(box).toHaveValue('');
+}
+
+/**
+ * Two people in a direct conversation, the first one looking at it. The second accepts the message request
+ * through the API (the server caps what the sender writes until then); `options` apply to both contexts.
+ */
+export async function pair(browser: Browser, baseURL: string | undefined, names: [string, string], options: { a?: BrowserContextOptions; b?: BrowserContextOptions } = {}) {
+  const a = await person(browser, baseURL, names[0], options.a);
+  const b = await person(browser, baseURL, names[1], options.b);
+  const docId = await startConversation(a.page, b.user.handle);
+  await acceptRequest(b.page, b.token, docId);
+  return { a, b, docId };
 }

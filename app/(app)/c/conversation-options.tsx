@@ -1,8 +1,9 @@
 'use client';
 // Per-conversation controls of this device: mute, archive, block (one-to-one), and "Delete my copy". Leaving
 // is under Members. Mute and archive stay on this device; a block is enforced by the server.
+import { useModalDialog } from '../../_components/use-modal-dialog';
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
 import type { ConversationView } from '../../../lib/protocol/api-docs';
 import { ErrorAlert } from '../../_components/notice';
@@ -92,14 +93,8 @@ function useLocalPrefs(engine: DeviceEngine, docId: string) {
 }
 
 function DeleteCopyDialog({ open, title, onCancel, onConfirm }: { open: boolean; title: string; onCancel(): void; onConfirm(): Promise<void> }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
   return (
     <dialog ref={dialog} className="dialog confirm-dialog" aria-labelledby={titleId} onClose={onCancel}>
       <h2 id={titleId}>Delete your copy of “{title}”?</h2>

@@ -1,19 +1,14 @@
 'use client';
 // Asks before deleting: a deleted message is gone from every member's device, for good.
-import { useEffect, useId, useRef } from 'react';
+import { useModalDialog } from '../../_components/use-modal-dialog';
+import { useId } from 'react';
 import type { ListedMessage } from './message-surface';
 
 export function DeleteDialog({ message, onCancel, onConfirm }: { message: ListedMessage | null; onCancel(): void; onConfirm(): Promise<void> }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const open = message !== null;
+  const dialog = useModalDialog(open);
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
 
   return (
     <dialog ref={dialog} className="dialog confirm-dialog" aria-labelledby={titleId} onClose={onCancel}>

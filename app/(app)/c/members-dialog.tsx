@@ -1,8 +1,9 @@
 'use client';
 // Who is in the conversation, and the membership changes: add and remove (groups), leave (any).
 // Removing someone rotates the key at once: they cannot read anything written afterwards.
+import { useModalDialog } from '../../_components/use-modal-dialog';
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { normalizeHandle } from '../../../lib/client/account';
 import type { ClientErrorCode } from '../../../lib/client/client-errors';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
@@ -73,10 +74,10 @@ export function MembersDialog({
   onClose: () => void;
   onVerified?: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const online = useOnline();
   const titleId = useId();
+  const dialog = useModalDialog(open);
   const [handle, setHandle] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -84,12 +85,6 @@ export function MembersDialog({
   const [confirmLeave, setConfirmLeave] = useState(false);
   const isGroup = view.kind === 'group';
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
 
   function reset(): void {
     setError(null);

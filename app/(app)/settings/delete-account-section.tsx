@@ -1,7 +1,8 @@
 'use client';
 // "Delete account": says plainly what goes and what stays, asks for the passphrase (a stolen session alone cannot
 // delete the account), and on success the device wipes itself and shows the welcome screen.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../../_components/use-modal-dialog';
+import { useId, useState, type FormEvent } from 'react';
 import { useClient, useSession } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
 import { PassphraseField } from '../../_components/field';
@@ -10,20 +11,14 @@ import { ErrorAlert, StatusNotice } from '../../_components/notice';
 export function DeleteAccountSection() {
   const client = useClient();
   const session = useSession();
-  const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [open, setOpen] = useState(false);
+  const dialog = useModalDialog(open);
   const [passphrase, setPassphrase] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
 
   if (!client || session.status !== 'signed-in') return null;
   const handle = session.account.handle;

@@ -84,6 +84,8 @@ test('the owner invites by link, members post and reply in a Need thread, resolv
   await expectNoSeriousViolations(cee.page, 'thread at 360x740');
 
   // The owner sees the thread under the Need filter and marks it resolved; B sees it resolved.
+  // (The owner's device learns of the thread by a background sync of the community document.)
+  await expect(threads(owner.page).filter({ hasText: 'Need a ladder' })).toHaveCount(1, { timeout: 45_000 });
   await owner.page.getByRole('combobox', { name: 'Show kind' }).selectOption('need');
   await owner.page.getByRole('combobox', { name: 'Show status' }).selectOption('open');
   await expect(threads(owner.page)).toHaveCount(1);

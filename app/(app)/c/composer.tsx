@@ -18,7 +18,8 @@ export function Composer({
 }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const sending = useRef(false);
+  // Sends run one after another in the order typed; the box is free for the next message at once.
+  const queue = useRef<Promise<void>>(Promise.resolve());
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (replyingTo) box.current?.focus();
@@ -26,32 +27,38 @@ export function Composer({
   const hintId = useId();
   const inputId = useId();
 
-  async function send(): Promise<void> {
-    if (!conversation || sending.current || text.trim() === '') return;
-    sending.current = true;
+  function send(): void {
+    if (!conversation || text.trim() === '') return;
     const body = text;
-    const sent = replyingTo ? await conversation.reply(body, replyingTo.id) : await conversation.send(body);
-    sending.current = false;
-    if (sent.ok) {
-      if (replyingTo) onReplied();
-      // Only what was sent is cleared: anything typed meanwhile stays.
-      setText((now) => (now === body ? '' : now));
-      setError(null);
-    } else {
-      setError(`This message could not be sent: keep it under ${MAX_BODY_LENGTH} characters.`);
-    }
+    const answering = replyingTo;
+    setText('');
+    if (answering) onReplied();
+    queue.current = queue.current.then(async () => {
+      const sent = await (answering ? conversation.reply(body, answering.id) : conversation.send(body)).catch(() => null);
+      if (sent?.ok) {
+        setError(null);
+        return;
+      }
+      // Nothing typed is lost: a refused message goes back into the box unless something new is there.
+      setText((now) => (now === '' ? body : now));
+      setError(
+        sent === null
+          ? 'This message could not be saved on this device. It is back in the box: try again.'
+          : `This message could not be sent: keep it under ${MAX_BODY_LENGTH} characters.`,
+      );
+    });
   }
 
   function onSubmit(event: FormEvent): void {
     event.preventDefault();
-    void send();
+    send();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>): void {
     // While an input method is composing, Enter confirms the composition, not the message.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
-      void send();
+      send();
     }
   }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { MESSAGE_SYNC } from '../lib/protocol/sync-frames';
 import { pick, type BenchContext } from './lib/context';
-import { asBytes, closeAll, firstFrame, isStored, makeEnvelope, openSocket, OuterWriter } from './lib/lean-client';
+import { asBytes, closeAll, firstFrame, isStored, makeEnvelope, openSocket, OuterWriter, storedClock } from './lib/lean-client';
 import { makeMembers, newDocId, seedAccounts, type Member } from './lib/rooms';
 import type { ChildStats } from './lib/server-protocol';
 import { startServer, type BenchServer } from './lib/server-process';
@@ -95,12 +95,16 @@ export async function connectionsBench(ctx: BenchContext): Promise<BenchResult> 
     const idle = await server.stats();
 
     // 1,000 active: one envelope per second each, spread evenly.
-    let acked = 0;
     let sent = 0;
     const active = docs.slice(0, activeCount);
-    active.forEach((_, i) =>
+    // Per document: how many of its writer's envelopes the server says are stored (one `stored` per commit batch).
+    const acked = active.map(() => 0);
+    // Counted from the entry each document already has.
+    const sentTo = active.map(() => 1);
+    active.forEach((doc, i) =>
       sockets[i]!.on('message', (data) => {
-        if (isStored(asBytes(data))) acked++;
+        const frame = asBytes(data);
+        if (isStored(frame)) acked[i] = Math.max(acked[i]!, storedClock(frame, doc.writer.doc.clientID));
       }),
     );
     await server.reset();
@@ -121,12 +125,13 @@ export async function connectionsBench(ctx: BenchContext): Promise<BenchResult> 
           const i = turn++ % activeCount;
           const doc = active[i]!;
           sockets[i]!.send(doc.writer.append(makeEnvelope({ docId: doc.docId, key: doc.key, signer: doc.owner.identity.signer }, 300)).frame);
+          sentTo[i]!++;
           sent++;
         }
       }, 1);
     });
     const busy = await server.stats();
-    await until(() => acked === sent, 'every active envelope stored', 30_000);
+    await until(() => acked.every((n, i) => n === sentTo[i]), 'every active envelope stored', 30_000);
     await closeAll(sockets);
     await sleep(200);
     await server.gc();

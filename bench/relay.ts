@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { pick, type BenchContext } from './lib/context';
-import { asBytes, closeAll, createEntryOpener, isStored, isSyncUpdate, makeEnvelope, OuterWriter, updateKey } from './lib/lean-client';
+import { asBytes, closeAll, createEntryOpener, isStored, isSyncUpdate, makeEnvelope, OuterWriter, storedClock, updateKey } from './lib/lean-client';
 import { connectEventStreams, connectSockets, makeMembers, newDocId, seedAccounts, type Member, type ServerKind } from './lib/rooms';
 import { startServer, type BenchServer } from './lib/server-process';
 import { sleep, summarize, until, type Summary } from './lib/stats';
@@ -70,7 +70,8 @@ interface Live {
   sent: number;
   acked: number;
   delivered: number;
-  onAck: () => void;
+  /** `count` more of the writer's updates acknowledged (our server: stored, one frame per commit batch; stock: echoed). */
+  onAck: (count: number) => void;
   onDeliver: (frame: Uint8Array) => void;
 }
 
@@ -90,12 +91,22 @@ async function connect(server: BenchServer, kind: ServerKind, scenario: Scenario
     const sender = sockets[at++]!;
     const recipients = room.recipients.map(() => sockets[at++]!);
     const live: Live = { room, frames: frames(room), sender, recipients, sent: 0, acked: 0, delivered: 0, onAck: () => {}, onDeliver: () => {} };
-    const ack = kind === 'ours' ? isStored : isSyncUpdate;
+    // Every frame of a room comes from one writer (one Yjs client), one entry each, from clock 0.
+    const client = Number(live.frames[0]!.key.split(':')[0]);
     sender.on('message', (data) => {
-      if (ack(asBytes(data))) {
-        live.acked++;
-        live.onAck();
+      const frame = asBytes(data);
+      let acked: number;
+      if (kind === 'ours') {
+        if (!isStored(frame)) return;
+        acked = storedClock(frame, client);
+      } else {
+        if (!isSyncUpdate(frame)) return;
+        acked = live.acked + 1;
       }
+      if (acked <= live.acked) return;
+      const count = acked - live.acked;
+      live.acked = acked;
+      live.onAck(count);
     });
     for (const ws of [sender, ...recipients]) {
       ws.on('close', (code, reason) => {
@@ -150,9 +161,9 @@ async function peakRun(
   };
   for (const live of lives) {
     live.onDeliver = () => {};
-    live.onAck = () => {
-      if (phase === 'measure') measured++;
-      if (phase !== 'drain') sendNext(live);
+    live.onAck = (count) => {
+      if (phase === 'measure') measured += count;
+      if (phase !== 'drain') for (let i = 0; i < count; i++) sendNext(live);
     };
     for (let i = 0; i < o.window; i++) sendNext(live);
   }

@@ -29,6 +29,7 @@ import { createSocketRegistry } from './socket/registry';
 import { createUpgradeHandler } from './socket/upgrade';
 import { createVerifier } from '../lib/crypto';
 import { nodeEd25519Backend } from './crypto/node-ed25519';
+import { createAccessChanges } from './db/access-changes';
 import { createDocStore } from './db/doc-store-repo';
 import { EventStreams } from './sync/event-streams';
 import { createRoomRouter } from './sync/socket-rooms';
@@ -59,23 +60,28 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const { db, config, clock, log } = options;
   const random = options.random ?? nodeRandom;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const repos = createRepos(db);
+  // Repository writes that change who may do what in a document reach the sync rooms' caches through this.
+  const accessChanges = createAccessChanges();
+  const repos = createRepos(db, accessChanges);
   const registry = createSocketRegistry();
   const site = createStaticSite(config.staticDir);
   const scriptHashes = inlineScriptHashes(config.staticDir);
 
-  const signatures = createVerifier(nodeEd25519Backend());
+  // Off the event loop: signatures are checked on libuv's thread pool while the loop relays and commits.
+  const ed25519 = nodeEd25519Backend();
+  const signatures = createVerifier({ verify: (message, signature, publicKey) => ed25519.verifyOffThread(message, signature, publicKey) });
   // A community's thread has no members of its own: its community's members and epochs govern it.
   const governing = (docId: string): string => repos.communities.membershipDocOf(docId);
   const events = new EventStreams({
-    memberIds: (docId) => repos.documents.memberIds(governing(docId)),
     seqsFor: (accountId) => [...repos.documents.seqsFor(accountId), ...repos.communities.threadSeqsFor(accountId)],
   });
   const sync = new SyncService({
     store: createDocStore(db, () => clock.now()),
     access: {
+      governing,
       currentEpoch: (docId) => (repos.documents.currentEpoch(docId) === undefined ? undefined : repos.documents.currentEpoch(governing(docId))),
       isMember: (docId, accountId) => repos.documents.isMember(governing(docId), accountId),
+      memberIds: (docId) => repos.documents.memberIds(governing(docId)),
       signingKey: (accountId) => repos.accounts.signingKey(accountId),
     },
     verifyEntry: createEntryVerifier(signatures),
@@ -85,9 +91,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       awarenessHiddenFrom: (docId, accountId) => repos.privacy.awarenessHiddenFrom(docId, accountId),
       requestEntryCap: limits.requestEntryCap,
     },
-    onCommitted: (docId, seq) => events.docChanged(docId, seq),
+    events,
     onRefused: (docId, accountId, code) => log.info('sync refused', { docId, accountId, code }),
+    onError: (error, docId) => log.error('sync failed', { docId, error }),
   });
+  accessChanges.listen(sync);
 
   const deps: ApiDeps = {
     repos,

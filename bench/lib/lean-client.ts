@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { createVerifier, webCryptoBackend, type Verifier } from '../../lib/crypto';
 import { openEnvelope } from '../../lib/protocol/envelope';
-import { encodeFrame, MESSAGE_STORED, MESSAGE_SYNC, SYNC_UPDATE } from '../../lib/protocol/sync-frames';
+import { decodeFrame, encodeFrame, MESSAGE_STORED, MESSAGE_SYNC, SYNC_UPDATE } from '../../lib/protocol/sync-frames';
 import { checkOuterUpdate, OUTER_ENTRIES } from '../../lib/protocol/yjs-update-scan';
 import { sealEnvelopeFast, type FastSigner } from './fast-keys';
 
@@ -88,6 +88,16 @@ function readVarUint(bytes: Uint8Array, at: { i: number }): number {
 
 export const frameType = (frame: Uint8Array): number => frame[0]!;
 export const isStored = (frame: Uint8Array): boolean => frame[0] === MESSAGE_STORED;
+
+/**
+ * How many items of Yjs client `client` a `stored` frame says are on disk: with one entry per update, how many of
+ * that writer's updates are acknowledged. One frame may acknowledge several (the server sends one per commit batch).
+ */
+export function storedClock(frame: Uint8Array, client: number): number {
+  const decoded = decodeFrame(frame);
+  if (!decoded.ok || decoded.frame.type !== 'stored') throw new Error('not a stored frame');
+  return Y.decodeStateVector(decoded.frame.stateVector).get(client) ?? 0;
+}
 export const isSyncUpdate = (frame: Uint8Array): boolean => frame[0] === MESSAGE_SYNC && frame[1] === SYNC_UPDATE;
 
 /** The (client, clock) of the first struct of a sync-update frame: names one message, read in a few bytes. */

@@ -13,12 +13,18 @@ export type ServerKind = 'ours' | 'stock';
 export interface Member {
   accountId: string;
   identity: ReturnType<typeof fastIdentity>;
+  /** Its engine's stream name, on its event stream and its document sockets (as the engine sends it). */
+  stream: string;
 }
 
 export const newDocId = (): string => toBase64url(new Uint8Array(randomBytes(16)));
 
 export function makeMembers(count: number): Member[] {
-  return Array.from({ length: count }, () => ({ accountId: toBase64url(new Uint8Array(randomBytes(16))), identity: fastIdentity() }));
+  return Array.from({ length: count }, () => ({
+    accountId: toBase64url(new Uint8Array(randomBytes(16))),
+    identity: fastIdentity(),
+    stream: toBase64url(new Uint8Array(randomBytes(12))),
+  }));
 }
 
 export function seedAccounts(members: Member[]): SeedAccount[] {
@@ -35,7 +41,7 @@ export async function connectSockets(server: BenchServer, kind: ServerKind, pair
   let urls: string[];
   if (kind === 'ours') {
     const tickets = await server.tickets(pairs.map((p) => p.member.accountId));
-    urls = pairs.map((p, i) => `${server.wsUrl}/sync/${p.docId}?ticket=${encodeURIComponent(tickets[i]!)}`);
+    urls = pairs.map((p, i) => `${server.wsUrl}/sync/${p.docId}?ticket=${encodeURIComponent(tickets[i]!)}&stream=${p.member.stream}`);
   } else {
     urls = pairs.map((p) => `${server.wsUrl}/${p.docId}`);
   }
@@ -44,13 +50,13 @@ export async function connectSockets(server: BenchServer, kind: ServerKind, pair
 
 /**
  * Each device also holds its event stream (`/sync/~events`), as the engine does: the server sends `changed` to it
- * on every commit. The bench stops reading them (the kernel's socket buffers take the few bytes a run produces), so
+ * on every commit of a document the device does not have open on a socket. The bench stops reading them (the kernel's socket buffers take the few bytes a run produces), so
  * the server does all of that work while the one load-generating process does not parse a thousand devices' events.
  */
 export async function connectEventStreams(server: BenchServer, members: Member[], concurrency = 64): Promise<WebSocket[]> {
   const tickets = await server.tickets(members.map((m) => m.accountId));
   const sockets = await openMany(
-    tickets.map((t) => `${server.wsUrl}/sync/~events?ticket=${encodeURIComponent(t)}`),
+    tickets.map((t, i) => `${server.wsUrl}/sync/~events?ticket=${encodeURIComponent(t)}&stream=${members[i]!.stream}`),
     server.origin,
     concurrency,
   );

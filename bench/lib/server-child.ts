@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock } from '../../sync-server/clock';
 import { Config } from '../../sync-server/config';
+import { UNWATCHED } from '../../sync-server/db/access-changes';
 import { createDocStore } from '../../sync-server/db/doc-store-repo';
 import { openDatabase, type Database } from '../../sync-server/db/open';
 import { createRepos } from '../../sync-server/db/repos';
@@ -112,7 +113,8 @@ async function main(): Promise<void> {
   const log = createLogger({ level: 'info', sink: process.env.BENCH_LOG ? (line) => process.stderr.write(`[server] ${line}\n`) : () => {} });
   const server = createSyncServer({ db, config, clock: systemClock, log, limits, version: 'bench' });
   const port = await server.listen();
-  const repos = createRepos(db);
+  // Seeding writes rows before any socket opens their rooms: nothing is cached from them yet.
+  const repos = createRepos(db, UNWATCHED);
   const store = createDocStore(db, () => Date.now());
   const sessionOf = new Map<string, string>();
   process.send!({ type: 'ready', port });

@@ -91,3 +91,12 @@ export const StreamEvent = z.discriminatedUnion('type', [
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
 export const EVENTS_ROOM = '~events';
+
+/**
+ * `?stream=` on `/sync/~events` and on the same engine's document sockets: a random name per engine. A commit in a
+ * document that engine has open on a socket is not announced on its stream (the socket carried the update); when
+ * that socket closes, the stream hears the latest seq it skipped.
+ */
+export const StreamName = z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be 12 bytes of base64url');
+export type StreamName = z.infer<typeof StreamName>;
+export const STREAM_PARAM = 'stream';

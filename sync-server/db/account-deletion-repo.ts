@@ -2,6 +2,7 @@
 // (id, deleted flag, handle held until a date). The caller runs `erase` inside one transaction.
 import { and, eq, lte, or, sql } from 'drizzle-orm';
 import { DELETED_ACCOUNT_ID } from '../../lib/protocol/api-privacy';
+import type { AccessChanges } from './access-changes';
 import { communityInvites, communityRoles, communityThreads } from './community-schema';
 import type { Orm } from './open';
 import { acceptedContacts, blocks, declinedRequests, privacySettings } from './privacy-schema';
@@ -17,7 +18,7 @@ export interface ErasedMembership {
   remaining: string[];
 }
 
-export function createAccountDeletionRepo(orm: Orm) {
+export function createAccountDeletionRepo(orm: Orm, changes: AccessChanges) {
   return {
     /** Empties the account and everything that names it; returns the documents it left. */
     erase(accountId: string, now: number, handleHeldUntil: number): ErasedMembership[] {
@@ -27,6 +28,13 @@ export function createAccountDeletionRepo(orm: Orm) {
         .innerJoin(documents, eq(documents.id, documentMembers.docId))
         .where(eq(documentMembers.accountId, accountId))
         .all();
+      // Its key, memberships, blocks and client-id bindings all change below, and so do the requests it declined
+      // (a declined request still holds the sender to the request cap).
+      changes.account(accountId);
+      for (const { docId } of left) changes.doc(docId);
+      for (const { docId } of orm.select({ docId: declinedRequests.docId }).from(declinedRequests).where(eq(declinedRequests.accountId, accountId)).all()) {
+        changes.doc(docId);
+      }
 
       orm.delete(tickets).where(eq(tickets.accountId, accountId)).run();
       orm.delete(sessions).where(eq(sessions.accountId, accountId)).run();

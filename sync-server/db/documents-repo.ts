@@ -1,5 +1,6 @@
 // Documents, members, key envelopes and membership records: who may read and write what.
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { AccessChanges } from './access-changes';
 import { asBuffer } from './bytes';
 import type { Orm } from './open';
 import { accounts } from './schema';
@@ -10,7 +11,7 @@ export interface NewKeyEnvelope {
   envelope: Uint8Array;
 }
 
-export function createDocumentsRepo(orm: Orm) {
+export function createDocumentsRepo(orm: Orm, changes: AccessChanges) {
   const selectMember = orm
     .select({ one: sql<number>`1` })
     .from(documentMembers)
@@ -94,6 +95,7 @@ export function createDocumentsRepo(orm: Orm) {
         .onConflictDoNothing()
         .run();
       if (inserted.changes !== 1) return false;
+      changes.doc(doc.id);
       for (const accountId of memberIds) {
         orm.insert(documentMembers).values({ docId: doc.id, accountId, addedBy: doc.createdBy, joinedAt: doc.now, joinedEpoch: 0 }).run();
       }
@@ -101,11 +103,13 @@ export function createDocumentsRepo(orm: Orm) {
       return true;
     },
     addMembers(docId: string, memberIds: string[], addedBy: string, epoch: number, now: number): void {
+      changes.doc(docId);
       for (const accountId of memberIds) {
         orm.insert(documentMembers).values({ docId, accountId, addedBy, joinedAt: now, joinedEpoch: epoch }).run();
       }
     },
     removeMember(docId: string, accountId: string): void {
+      changes.doc(docId);
       orm.delete(documentMembers).where(and(eq(documentMembers.docId, docId), eq(documentMembers.accountId, accountId))).run();
     },
     putKeyEnvelopes(docId: string, epoch: number, senderId: string, envelopes: NewKeyEnvelope[], now: number): void {
@@ -121,6 +125,7 @@ export function createDocumentsRepo(orm: Orm) {
       }
     },
     setEpoch(docId: string, epoch: number, rotationNeeded: boolean, now: number): void {
+      changes.doc(docId);
       orm.update(documents).set({ epoch, rotationNeeded, updatedAt: now }).where(eq(documents.id, docId)).run();
     },
     markRotationNeeded(docId: string, now: number): void {

@@ -4,6 +4,7 @@ import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { DEFAULT_PRIVACY, type PrivacySettings } from '../../lib/protocol/api-privacy';
 import type { WritePolicy } from '../sync/consent';
+import type { AccessChanges } from './access-changes';
 import type { Orm } from './open';
 import { acceptedContacts, blocks, declinedRequests, privacySettings } from './privacy-schema';
 import { accounts } from './schema';
@@ -13,7 +14,7 @@ export type MemberStatus = 'request' | 'accepted';
 
 const CONVERSATION_KINDS = ['direct', 'group'];
 
-export function createPrivacyRepo(orm: Orm) {
+export function createPrivacyRepo(orm: Orm, changes: AccessChanges) {
   const other = alias(documentMembers, 'other');
   const selectOwn = orm
     .select({ status: documentMembers.status, kind: documents.kind })
@@ -91,10 +92,14 @@ export function createPrivacyRepo(orm: Orm) {
       );
     },
     block(blockerId: string, blockedId: string, now: number): void {
+      changes.account(blockerId);
+      changes.account(blockedId);
       orm.insert(blocks).values({ blockerId, blockedId, createdAt: now }).onConflictDoNothing().run();
     },
     /** False when there was no such block. */
     unblock(blockerId: string, blockedId: string): boolean {
+      changes.account(blockerId);
+      changes.account(blockedId);
       return orm.delete(blocks).where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId))).run().changes === 1;
     },
     blocksBy(blockerId: string) {
@@ -152,6 +157,7 @@ export function createPrivacyRepo(orm: Orm) {
     },
     setStatus(docId: string, accountIds: string[], status: MemberStatus): void {
       if (accountIds.length === 0) return;
+      changes.doc(docId);
       orm
         .update(documentMembers)
         .set({ status })
@@ -162,6 +168,7 @@ export function createPrivacyRepo(orm: Orm) {
     decline(docId: string, accountId: string, now: number): boolean {
       const row = repo.membership(docId, accountId);
       if (!row || row.status !== 'request') return false;
+      changes.doc(docId);
       orm
         .insert(declinedRequests)
         .values({ docId, accountId, addedBy: row.addedBy, joinedAt: row.joinedAt, joinedEpoch: row.joinedEpoch, declinedAt: now })
@@ -218,6 +225,7 @@ export function createPrivacyRepo(orm: Orm) {
     },
     forgetDeclined(docId: string, accountIds: string[]): void {
       if (accountIds.length === 0) return;
+      changes.doc(docId);
       orm.delete(declinedRequests).where(and(eq(declinedRequests.docId, docId), inArray(declinedRequests.accountId, accountIds))).run();
     },
     declinedBy(accountId: string) {

@@ -1,4 +1,5 @@
 // The repository layer handlers use: no SQL outside sync-server/db.
+import type { AccessChanges } from './access-changes';
 import { createAccountDeletionRepo } from './account-deletion-repo';
 import { createAccountsRepo } from './accounts-repo';
 import { createCommunitiesRepo } from './communities-repo';
@@ -9,16 +10,17 @@ import { createSecretsRepo } from './secrets-repo';
 import { createSessionsRepo } from './sessions-repo';
 import { createTicketsRepo } from './tickets-repo';
 
-export function createRepos(db: Database) {
+/** `changes` hears of every write that changes what the sync rooms cache (UNWATCHED where no room reads). */
+export function createRepos(db: Database, changes: AccessChanges) {
   return {
     accounts: createAccountsRepo(db.orm),
     sessions: createSessionsRepo(db.orm),
     tickets: createTicketsRepo(db.orm),
     secrets: createSecretsRepo(db.orm),
-    documents: createDocumentsRepo(db.orm),
-    privacy: createPrivacyRepo(db.orm),
+    documents: createDocumentsRepo(db.orm, changes),
+    privacy: createPrivacyRepo(db.orm, changes),
     communities: createCommunitiesRepo(db.orm),
-    accountDeletion: createAccountDeletionRepo(db.orm),
+    accountDeletion: createAccountDeletionRepo(db.orm, changes),
     transaction: db.transaction,
   };
 }

@@ -7,6 +7,8 @@ export interface HeldSocket {
   sessionId: string;
   /** The document room from `/sync/<room>`, or null for the bare `/sync` stream. */
   room: string | null;
+  /** `?stream=`: the event stream of the engine behind this socket (its document sockets and its `~events`). */
+  stream: string | null;
   /** Cleared on each heartbeat ping, set again by the pong. */
   alive: boolean;
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
+import { STREAM_PARAM, StreamName } from '../../lib/protocol/api-docs';
 import { ERRORS, type ErrorCode } from '../../lib/protocol/errors';
 import { hashPresentedToken } from '../auth/tokens';
 import { writeRawError } from '../http/raw-response';
@@ -53,7 +54,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       const origin = req.headers.origin;
       if (origin === undefined || !deps.allowedOrigins().has(origin)) return refuse(route, 'socket.origin_forbidden');
 
-      const ticket = new URLSearchParams(search).get('ticket');
+      const query = new URLSearchParams(search);
+      const ticket = query.get('ticket');
       const hash = ticket === null ? null : hashPresentedToken(ticket);
       const owner = hash === null ? null : deps.tickets.consume(hash, deps.clock.now());
       if (owner === null) return refuse(route, 'auth.ticket_invalid');
@@ -62,8 +64,12 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
         return refuse(route, 'socket.rate_limited');
       }
 
+      // Optional, and only ever about this account's own streams: a malformed name is no name.
+      const named = StreamName.safeParse(query.get(STREAM_PARAM));
+      const stream = named.success ? named.data : null;
+
       deps.wss.handleUpgrade(req, socket, head, (ws) => {
-        const held: HeldSocket = { ws, accountId: owner.accountId, sessionId: owner.sessionId, room, alive: true };
+        const held: HeldSocket = { ws, accountId: owner.accountId, sessionId: owner.sessionId, room, stream, alive: true };
         const handler = deps.route(ws, held);
         done(route, 101);
         if (handler === null) return;

@@ -12,7 +12,11 @@ export class CommitBatcher {
   #queue: Waiting[] = [];
   #scheduled = false;
 
-  constructor(private readonly commit: (batch: CommitItem[]) => Map<string, number>) {}
+  constructor(
+    private readonly commit: (batch: CommitItem[]) => Map<string, number>,
+    /** Runs once per batch, after the reactions to every item's promise (queued first, so they run first). */
+    private readonly afterBatch: () => void = () => {},
+  ) {}
 
   /** Resolves with the document's sequence number once the update is on disk. */
   enqueue(item: CommitItem): Promise<number> {
@@ -39,9 +43,11 @@ export class CommitBatcher {
       seqs = this.commit(batch.map((w) => w.item));
     } catch (error) {
       for (const w of batch) w.reject(error);
+      queueMicrotask(this.afterBatch);
       return;
     }
     for (const w of batch) w.resolve(seqs.get(w.item.docId) ?? 0);
+    queueMicrotask(this.afterBatch);
   }
 
   /** Commits whatever is queued now (used at shutdown). */

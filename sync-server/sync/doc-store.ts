@@ -24,9 +24,16 @@ export interface DocStore {
 
 /** Who may do what in a document, answered by the membership tables. */
 export interface DocAccess {
+  /**
+   * The document whose members, epoch and writes decide access to this one (a community's thread answers to its
+   * community); the document itself when omitted or when nothing governs it.
+   */
+  governing?(docId: string): string;
   /** The current epoch of a document, or undefined when the document does not exist. */
   currentEpoch(docId: string): number | undefined;
   isMember(docId: string, accountId: string): boolean;
+  /** Every member of a document (any status). */
+  memberIds(docId: string): string[];
   /** The Ed25519 public key of an account (raw 32 bytes). */
   signingKey(accountId: string): Uint8Array | undefined;
 }

@@ -4,10 +4,13 @@ import * as Y from 'yjs';
 import { scanUpdate, type ContentKind } from '../../lib/protocol/yjs-update-scan';
 import type { DocStore } from './doc-store';
 import { RangeSet } from './range-set';
+import type { RoomAccess } from './room-access';
 import type { RoomView } from './validate-update';
 
 export interface SyncPeer {
   readonly accountId: string;
+  /** The event stream of the engine that opened this socket (`?stream=`), when it named one. */
+  readonly stream: string | null;
   send(frame: Uint8Array): void;
   close(code: number, reason: string): void;
 }
@@ -32,7 +35,14 @@ export class Room implements RoomView {
   /** State vector of what is durably committed: what `stored` frames report. */
   readonly committedVector = new Map<number, number>();
   readonly pendingSignatures = new Set<string>();
+  /** Client ids bound by updates being committed (the committed ones are in `access`). */
   readonly pendingClients = new Map<number, string>();
+  /** Sockets here per named event stream (`accountId stream`): those streams need no `changed` for this room. */
+  readonly streams = new Map<string, number>();
+  /** Each socket with a named stream -> seq of the last others' commit relayed to it (0: none), told to its stream as it leaves. */
+  readonly relayedSeq = new Map<SyncPeer, number>();
+  /** The document's sequence number after the last commit seen by this room (0 before any). */
+  seq = 0;
   readonly deleted = new RangeSet();
   /** Awareness client id -> its last state (relayed, never stored; encrypted by the clients). */
   readonly awareness = new Map<number, { peer: SyncPeer; clock: number; state: string }>();
@@ -45,6 +55,7 @@ export class Room implements RoomView {
   constructor(
     readonly docId: string,
     private readonly store: DocStore,
+    readonly access: RoomAccess,
   ) {
     this.#updates = store.loadUpdates(docId);
     this.#rows = this.#updates.length;
@@ -72,6 +83,10 @@ export class Room implements RoomView {
       this.#rows = 1;
     }
     return this.#updates[0]!;
+  }
+
+  clientOwner(clientId: number): string | undefined {
+    return this.pendingClients.get(clientId) ?? this.access.clientOwner(clientId);
   }
 
   /** Sync step 2 for a client that sent its state vector. */

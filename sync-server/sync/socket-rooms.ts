@@ -18,6 +18,7 @@ export function createRoomRouter(deps: { sync: SyncService; events: EventStreams
     if (held.room === null) return undefined;
     const peer: SyncPeer & StreamPeer = {
       accountId: held.accountId,
+      stream: held.stream,
       send(frame) {
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {

@@ -117,6 +117,21 @@ describe('community and thread rooms', () => {
     expect(carolThread.relayed).toHaveLength(0);
   });
 
+  it('admits to an open thread room someone who joined the community after the room opened', async () => {
+    const { communityId, thread, key0 } = await scene();
+    const bobThread = track(await SyncClient.synced(server, bob, thread));
+    // The thread room is open and has answered "who is a member" already; dan is not one yet.
+    const dan = await makeSyncUser(server);
+    await expectRefused(track(await SyncClient.open(server, dan, thread)), 'doc.not_member');
+    const { invite } = await makeInvite(server, owner, communityId, key0, 0);
+    await join(server, dan, invite);
+    const danThread = track(await SyncClient.synced(server, dan, thread));
+    const hello = sealEntry({ docId: thread, epoch: 0, key: key0, author: dan.identity, text: 'Offer: I have a ladder' });
+    danThread.append(hello);
+    await danThread.waitStoredAll();
+    await bobThread.waitForEntries([entryId(hello)]);
+  });
+
   it('closes the sockets of a member who leaves and marks the key for rotation', async () => {
     const { communityId, thread } = await scene();
     const leaving = track(await SyncClient.synced(server, carol, thread));

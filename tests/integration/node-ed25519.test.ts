@@ -71,6 +71,29 @@ describe('node:crypto Ed25519 backend', () => {
     expect(backend.verify(hex(v.message), new Uint8Array(64), new Uint8Array(32))).toBe(false);
   });
 
+  it('gives on the thread pool exactly the answers it gives on this thread, and never rejects', async () => {
+    const backend = nodeEd25519Backend();
+    const [a, b] = VECTORS as [(typeof VECTORS)[0], (typeof VECTORS)[0]];
+    const keys = nacl.sign.keyPair();
+    const message = new TextEncoder().encode('hasneeds');
+    const flipped = hex(b.signature);
+    flipped[10]! ^= 1;
+    const cases: Array<[Uint8Array, Uint8Array, Uint8Array]> = [
+      ...VECTORS.map((v): [Uint8Array, Uint8Array, Uint8Array] => [hex(v.message), hex(v.signature), hex(v.publicKey)]),
+      [hex('73'), hex(b.signature), hex(b.publicKey)],
+      [hex(b.message), flipped, hex(b.publicKey)],
+      [hex(b.message), hex(b.signature), hex(a.publicKey)],
+      [message, withSPlusL(nacl.sign.detached(message, keys.secretKey)), keys.publicKey],
+      [hex(a.message), hex(a.signature).slice(0, 63), hex(a.publicKey)],
+      [hex(a.message), hex(a.signature), hex(a.publicKey).slice(0, 31)],
+      [hex(a.message), new Uint8Array(64), new Uint8Array(32).fill(0xff)],
+      [hex(a.message), new Uint8Array(64), new Uint8Array(32)],
+    ];
+    const here = cases.map(([m, sig, key]) => backend.verify(m, sig, key));
+    expect(here.filter(Boolean)).toHaveLength(VECTORS.length);
+    expect(await Promise.all(cases.map(([m, sig, key]) => backend.verifyOffThread(m, sig, key)))).toEqual(here);
+  });
+
   it('keeps at most cacheSize imported keys and still verifies after eviction', () => {
     const backend = nodeEd25519Backend({ cacheSize: 4 });
     const message = new TextEncoder().encode('m');

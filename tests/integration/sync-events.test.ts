@@ -1,7 +1,10 @@
 // The per-device event stream (/sync/~events): `hello` lists the account's documents with their sequence
-// numbers, `changed {id, seq}` follows every commit to every member's streams, `membership {id}` tells a
-// member added, removed or rotated to refresh. Only ids and numbers, and only to members.
+// numbers, `changed {id, seq}` follows every commit to every member's streams (except a stream whose engine has
+// the document open on a socket), `membership {id}` tells a member added, removed or rotated to refresh.
+// Only ids and numbers, and only to members.
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64url } from '../../lib/protocol/base64url';
 import type { StreamEvent } from '../../lib/protocol/api-docs';
 import { startServer, type TestServer } from './helpers/server';
 import { docSeq } from './helpers/sync-db';
@@ -24,8 +27,8 @@ afterAll(async () => {
   await server.dispose();
 });
 
-async function stream(user: SyncUser): Promise<SyncClient> {
-  return track(await SyncClient.events(server, user));
+async function stream(user: SyncUser, name?: string): Promise<SyncClient> {
+  return track(await SyncClient.events(server, user, name));
 }
 
 /** Events after the hello. */
@@ -115,6 +118,85 @@ describe('changed', () => {
       { type: 'changed', id: ab.id, seq: 2 },
     ]);
   });
+});
+
+describe('an engine’s own sockets', () => {
+  /** What an engine sends as `?stream=` on its event stream and its document sockets. */
+  const streamName = (): string => toBase64url(new Uint8Array(randomBytes(12)));
+  const changes = (s: SyncClient) => after(s).filter((e) => e.type === 'changed');
+
+  it('tells a stream nothing of commits in a document its engine has open, while its other devices hear of them', async () => {
+    const [a, b] = await Promise.all([makeSyncUser(server), makeSyncUser(server)]);
+    const ab = await createConversation(server, a, [b]);
+    const key = ab.keys.get(0)!;
+    const [open, elsewhere] = [streamName(), streamName()];
+    const streamOpen = await stream(b, open);
+    const streamElsewhere = await stream(b, elsewhere);
+    const unnamed = await stream(b);
+    const reader = track(await SyncClient.synced(server, b, ab.id, { stream: open }));
+
+    const writer = track(await SyncClient.synced(server, a, ab.id));
+    const written: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const e = sealEntry({ docId: ab.id, epoch: 0, key, author: a.identity, text: `m${i}` });
+      writer.append(e);
+      await writer.waitStoredAll();
+      written.push(entryId(e));
+    }
+    await reader.waitForEntries(written);
+    for (const s of [streamElsewhere, unnamed]) await s.waitFor('two changes', () => changes(s).length === 2);
+    expect(changes(streamElsewhere)).toEqual([1, 2].map((seq) => ({ type: 'changed', id: ab.id, seq })));
+    // The stream heard everything the others did, up to the last commit, except these.
+    expect(after(streamOpen)).toEqual([]);
+
+    // Its engine closes the socket: the stream now hears the latest seq, once, in case the socket missed the end.
+    reader.close();
+    await streamOpen.waitFor('the latest seq', () => changes(streamOpen).length > 0);
+    expect(after(streamOpen)).toEqual([{ type: 'changed', id: ab.id, seq: 2 }]);
+  });
+
+  it('tells a stream nothing after its engine’s own writes, on the socket or when it closes', async () => {
+    const [a, b] = await Promise.all([makeSyncUser(server), makeSyncUser(server)]);
+    const ab = await createConversation(server, a, [b]);
+    const name = streamName();
+    const own = await stream(a, name);
+    const other = await stream(b);
+    const writer = track(await SyncClient.synced(server, a, ab.id, { stream: name }));
+    writer.append(sealEntry({ docId: ab.id, epoch: 0, key: ab.keys.get(0)!, author: a.identity, text: 'mine' }));
+    await writer.waitStoredAll();
+    writer.close();
+    await writer.waitClosed();
+    await other.waitFor('the change', () => changes(other).length === 1);
+    // A later event on the same stream proves nothing was queued for it before.
+    const next = await createConversation(server, a, [b]);
+    await waitEvent(own, 'the next membership', (e) => e.type === 'membership' && e.id === next.id);
+    expect(after(own)).toEqual([{ type: 'membership', id: next.id }]);
+  });
+
+  it('tells a removed member’s stream nothing more when the removal closes its socket', async () => {
+    const [a, b, c] = await Promise.all([makeSyncUser(server), makeSyncUser(server), makeSyncUser(server)]);
+    const group = await createConversation(server, a, [b, c], 'group');
+    const name = streamName();
+    const streamC = await stream(c, name);
+    const socketC = track(await SyncClient.synced(server, c, group.id, { stream: name }));
+    const writer = track(await SyncClient.synced(server, a, group.id));
+    const e = sealEntry({ docId: group.id, epoch: 0, key: group.keys.get(0)!, author: a.identity, text: 'before removal' });
+    writer.append(e);
+    await socketC.waitForEntries([entryId(e)]);
+
+    await removeMember(server, a, group.id, c, [a, b], 1);
+    expect(await socketC.waitClosed()).toEqual({ code: 4403, reason: 'doc.not_member' });
+    await waitEvent(streamC, 'removed', (ev) => ev.type === 'membership' && ev.id === group.id);
+    const own = await createConversation(server, c, [b]);
+    await waitEvent(streamC, 'own conversation', (ev) => ev.type === 'membership' && ev.id === own.id);
+    // Only membership events (the helper's accept of the new conversation may add a second one for it): no
+    // `changed` of the group reaches a stream that is no longer a member's.
+    const heard = after(streamC);
+    expect(heard[0]).toEqual({ type: 'membership', id: group.id });
+    expect(heard.every((ev) => ev.type === 'membership' && (ev.id === group.id || ev.id === own.id))).toBe(true);
+  });
+
+  // One changed per document per turn, with the latest seq: sync-batching.test.ts.
 });
 
 describe('membership', () => {

@@ -176,6 +176,35 @@ describe('stored acknowledgement', () => {
   });
 });
 
+describe('several updates from one socket', () => {
+  // That one batch acknowledges all of a socket's updates in it with one stored frame: sync-batching.test.ts.
+  it('stores, relays and acknowledges updates sent back to back in order, each checked against the ones before', async () => {
+    const { a, b, docId, key } = await pair();
+    const sa = track(await SyncClient.synced(server, a, docId, { autoSend: false }));
+    const sb = track(await SyncClient.synced(server, b, docId));
+    const updates: Uint8Array[] = [];
+    const capture = (update: Uint8Array) => updates.push(update);
+    sa.doc.on('update', capture);
+    const entries = [1, 2, 3].map((n) => sealEntry({ docId, epoch: 0, key, author: a.identity, text: `burst ${n}` }));
+    for (const entry of entries) sa.append(entry);
+    sa.doc.off('update', capture);
+    expect(updates).toHaveLength(3);
+    const acks = sa.stored.length;
+
+    // Each update builds on the one before: the second and third may be checked before the first is on disk.
+    sa.sendTogether(updates.map((update) => ({ type: 'sync-update' as const, update })));
+    await sa.waitStoredAll();
+    await sb.waitForEntries(entries.map(entryId));
+    // At most one acknowledgement per update; the last covers all three.
+    expect(sa.stored.length - acks).toBeLessThanOrEqual(3);
+    expect(covers(sa.lastStored(), new Map([[sa.doc.clientID, 3]]))).toBe(true);
+    expect(storedSignatures(server, docId)).toEqual(new Set(entries.map(entryId)));
+    expect(docSeq(server, docId)).toBe(3);
+    // Relayed one update at a time, in order.
+    expect(sb.relayed.flatMap((u) => entriesOfUpdate(u).map(entryId))).toEqual(entries.map(entryId));
+  });
+});
+
 describe('restart', () => {
   it('keeps every entry, signature and client binding across a restart of the server', async () => {
     const { a, b, docId, key } = await pair();

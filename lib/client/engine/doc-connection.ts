@@ -4,6 +4,7 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
+import { STREAM_PARAM } from '../../protocol/api-docs';
 import { MESSAGE_AUTH, MESSAGE_STORED, MESSAGE_SYNC, SYNC_STEP1 } from '../../protocol/sync-frames';
 import type { DocReplica } from './doc-replica';
 
@@ -13,6 +14,8 @@ export interface SocketTransport {
   WebSocket: typeof WebSocket;
   /** A fresh single-use ticket, or null when offline / signed out. */
   getTicket(): Promise<string | null>;
+  /** This engine's stream name (StreamName), sent with the event stream and every document socket. */
+  stream?: string;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'synced' | 'offline' | 'refused' | 'stopped';
@@ -146,7 +149,7 @@ export class DocConnection {
       this.#retry();
       return;
     }
-    this.provider.params = { ticket };
+    this.provider.params = this.transport.stream === undefined ? { ticket } : { ticket, [STREAM_PARAM]: this.transport.stream };
     this.provider.connect();
   }
 

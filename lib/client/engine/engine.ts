@@ -13,6 +13,7 @@ import {
   type VerificationCache,
 } from '../../docs';
 import type { Account } from '../../protocol/api';
+import { toBase64url } from '../../protocol/base64url';
 import { fail, ok } from '../../protocol/errors';
 import type { ClientResult } from '../client-errors';
 import { conversationActions, type ConversationActions, type ConversationResult } from './conversation-actions';
@@ -240,7 +241,9 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     });
 
   sync = new SyncManager({
-    transport: { ...deps.socket, getTicket },
+    // One name for this engine's event stream and its document sockets: the server then skips `changed` for
+    // documents this engine has open (their socket carries the update).
+    transport: { ...deps.socket, getTicket, stream: toBase64url(deps.random(12)) },
     store,
     // Community and thread documents are the communities' to load; their keys are the community's.
     replica: async (docId) => (communities.has(docId) ? (await communities.acquire(docId)).replica : watch((await conversations.acquire(docId)).replica)),

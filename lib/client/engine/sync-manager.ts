@@ -1,7 +1,7 @@
 // Keeps every document current with a handful of sockets: one per-device event stream (`{id, seq}` only),
 // one socket for the document on screen, and a few short-lived syncs for documents that changed or hold
 // unsent writes. A person in 500 conversations never holds 500 sockets.
-import { EVENTS_ROOM, StreamEvent } from '../../protocol/api-docs';
+import { EVENTS_ROOM, STREAM_PARAM, StreamEvent } from '../../protocol/api-docs';
 import { DocConnection, type SocketTransport } from './doc-connection';
 import type { DocReplica } from './doc-replica';
 import type { EngineStore } from './engine-store';
@@ -145,8 +145,15 @@ export class SyncManager {
 
   #pump(): void {
     const max = this.options.maxShortSyncs ?? 2;
-    while (!this.#stopped && this.#short.size < max && this.#queue.size > 0) {
-      const docId = this.#queue.values().next().value as string;
+    for (const docId of [...this.#queue]) {
+      if (this.#stopped || this.#short.size >= max) return;
+      // Already on screen, or already syncing (queued again by a sync that ended meanwhile): never a second socket for
+      // one document. It stays queued; the running sync queues it again if it changed after that sync began.
+      if (this.#open?.docId === docId) {
+        this.#queue.delete(docId);
+        continue;
+      }
+      if (this.#short.has(docId)) continue;
       this.#queue.delete(docId);
       const slot: Short = { connection: null, seq: this.#announced.get(docId) ?? 0 };
       this.#short.set(docId, slot);
@@ -169,10 +176,10 @@ export class SyncManager {
     await replica.idle();
     // Pre-empted: the document went on screen (its own socket took over) or the manager stopped.
     const preempted = this.#short.get(docId) !== slot;
-    if (!preempted) {
-      connection.stop();
-      this.#short.delete(docId);
-    }
+    // Stopped either way (a no-op when the document's own socket took over and stopped it already): a socket left
+    // open would keep receiving for a replica nobody holds, and the server would count the document as open here.
+    connection.stop();
+    if (!preempted) this.#short.delete(docId);
     this.options.release(docId);
     // Stopped meanwhile (signed out, engine closing): the store may already be closed.
     if (this.#stopped) return;
@@ -237,7 +244,9 @@ export class SyncManager {
     const ticket = await this.options.transport.getTicket().catch(() => null);
     if (this.#stopped) return;
     if (ticket === null) return this.#retryEvents();
-    const socket = new this.options.transport.WebSocket(`${this.options.transport.syncUrl}/${EVENTS_ROOM}?ticket=${encodeURIComponent(ticket)}`);
+    const { stream } = this.options.transport;
+    const named = stream === undefined ? '' : `&${STREAM_PARAM}=${encodeURIComponent(stream)}`;
+    const socket = new this.options.transport.WebSocket(`${this.options.transport.syncUrl}/${EVENTS_ROOM}?ticket=${encodeURIComponent(ticket)}${named}`);
     this.#events = socket;
     socket.onopen = () => {
       this.#eventsAttempt = 0;

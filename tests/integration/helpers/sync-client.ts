@@ -222,6 +222,8 @@ export interface SyncClientOptions {
   handshake?: boolean;
   /** Room path; defaults to /sync/<docId>. */
   path?: string;
+  /** `?stream=`: the engine's stream name, as the engine sends it on its event stream and document sockets. */
+  stream?: string;
 }
 
 export class SyncClient {
@@ -297,7 +299,8 @@ export class SyncClient {
   static async open(server: ServerLike, user: Pick<TestUser, 'token'>, docId: string, options: SyncClientOptions = {}): Promise<SyncClient> {
     const ticket = await ticketFor(server, user.token);
     const path = options.path ?? `/sync/${docId}`;
-    const ws = new WebSocket(`${server.wsUrl}${path}?ticket=${encodeURIComponent(ticket)}`, {
+    const stream = options.stream === undefined ? '' : `&stream=${encodeURIComponent(options.stream)}`;
+    const ws = new WebSocket(`${server.wsUrl}${path}?ticket=${encodeURIComponent(ticket)}${stream}`, {
       origin: server.origin,
       perMessageDeflate: false,
       maxPayload: 64 * 1024 * 1024,
@@ -315,8 +318,9 @@ export class SyncClient {
   }
 
   /** Opens the device's event stream and waits for its hello. */
-  static async events(server: ServerLike, user: Pick<TestUser, 'token'>): Promise<SyncClient> {
-    const client = await SyncClient.open(server, user, '', { path: '/sync/~events', handshake: false, autoSend: false });
+  static async events(server: ServerLike, user: Pick<TestUser, 'token'>, stream?: string): Promise<SyncClient> {
+    const named = stream === undefined ? {} : { stream };
+    const client = await SyncClient.open(server, user, '', { path: '/sync/~events', handshake: false, autoSend: false, ...named });
     await client.waitFor('hello', () => client.events.length > 0);
     return client;
   }
@@ -373,6 +377,14 @@ export class SyncClient {
 
   send(frame: Frame): void {
     this.sendRaw(encodeFrame(frame));
+  }
+
+  /** Sends frames in one write to the kernel, so the server reads them in one turn (and commits them in one batch). */
+  sendTogether(frames: Frame[]): void {
+    const socket = (this.#ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.cork();
+    for (const frame of frames) this.send(frame);
+    socket.uncork();
   }
 
   sendRaw(bytes: Uint8Array | string): void {

@@ -50,6 +50,8 @@ export async function openFromList(page: Page, title: string | RegExp, options: 
   if (options.request) {
     await page.getByRole('link', { name: /Message requests/ }).click();
     await requests(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();
+    // The list has an Accept per request too: wait for the conversation before answering it.
+    await expect(page).toHaveURL(/\/c\/\?id=/);
     await page.getByRole('button', { name: 'Accept' }).click();
   } else {
     await conversations(page).filter({ has: page.getByText(title, { exact: true }) }).getByRole('link').click();

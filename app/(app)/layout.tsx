@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Brand } from '../_components/brand';
 import { useEngine, useSession } from '../_components/client-context';
+import { useInvitations } from './communities/invitations-section';
 import { useTotalUnread } from './home/use-total-unread';
 import { NavIcon, type NavIconName } from '../_components/nav-icon';
 import { StatusNotice } from '../_components/notice';
@@ -41,7 +42,9 @@ function SignedOutInvite() {
 export default function AppShell({ children }: { children: ReactNode }) {
   const session = useSession();
   const pathname = usePathname();
-  const unread = useTotalUnread(useEngine());
+  const engine = useEngine();
+  const unread = useTotalUnread(engine);
+  const invitations = useInvitations(engine).length;
   // An invite link opened while signed out says what to do instead of losing the link in a redirect.
   const joining = pathname.startsWith('/join');
   useRedirectWhenSignedOut(!joining);
@@ -79,6 +82,12 @@ export default function AppShell({ children }: { children: ReactNode }) {
                     <span className="count-badge">
                       {unread > 99 ? '99+' : unread}
                       <span className="visually-hidden"> unread</span>
+                    </span>
+                  ) : null}
+                  {item.href === '/communities/' && invitations > 0 ? (
+                    <span className="count-badge">
+                      {invitations}
+                      <span className="visually-hidden"> {invitations === 1 ? 'invitation' : 'invitations'}</span>
                     </span>
                   ) : null}
                 </Link>

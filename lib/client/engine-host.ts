@@ -5,6 +5,7 @@ import type { Account, PublicProfile } from '../protocol/api';
 import type { Result } from '../protocol/errors';
 import type { ClientErrorCode, ClientResult } from './client-errors';
 import type { Communities } from './engine/communities';
+import type { CommunityDiscovery } from './engine/community-discovery';
 import type { Conversations } from './engine/conversations';
 import type { Request } from './engine/docs-api';
 import type { Engine, OpenConversation } from './engine/engine';
@@ -30,6 +31,8 @@ export interface DeviceEngine {
   open(docId: string): Promise<OpenConversation>;
   startConversation(input: { handles: string; title?: string }): Promise<Result<string, ClientErrorCode> | StartFailure>;
   readonly communities: Communities;
+  /** The directory, direct invitations and their answers, the history setting. */
+  readonly discovery: CommunityDiscovery;
   /** The thread on screen; opened and closed in the same order as conversations (one live socket at a time). */
   openThread(threadId: string): Promise<ClientResult<OpenThread>>;
   search: Engine['search'];
@@ -126,6 +129,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         });
       },
       communities: engine.communities,
+      discovery: engine.discovery,
       openThread(threadId) {
         return inOrder(async () => {
           const result = await engine.openThread(threadId);

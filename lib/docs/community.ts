@@ -2,7 +2,7 @@
 // no model of their own: a thread is a conversation-layout document (lib/docs/layout), written and read with
 // the same signed messages, edits, deletions, replies and reactions (appendMessage, listMessages...).
 //
-//   meta     Y.Map    format, name, description
+//   meta     Y.Map    format, name, description, history (who sees what was posted before they joined)
 //   channels Y.Map    channelId -> Channel
 //   threads  Y.Map    threadId  -> ThreadIndexEntry (the thread's own document holds its posts)
 //   roles    Y.Array  RoleRecord (append-only; community-roles folds it)
@@ -22,6 +22,14 @@ export const CommunityName = Title;
 export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 export const Channel = z.object({ id: ChannelId, name: Text(60).pipe(z.string().min(1)) });
 export type Channel = z.infer<typeof Channel>;
+
+/**
+ * Whether people who join later see what was posted before. 'all': they get the current epoch's key, so they
+ * read everything since the last rotation. 'joined': a direct invitation first rotates to a new epoch, so the
+ * newcomer holds no key to anything written earlier (an invite link carries the key of the epoch it was made in).
+ */
+export const HistoryVisibility = z.enum(['all', 'joined']);
+export type HistoryVisibility = z.infer<typeof HistoryVisibility>;
 
 export const ThreadKind = z.enum(['need', 'offer', 'discussion']);
 export type ThreadKind = z.infer<typeof ThreadKind>;
@@ -62,6 +70,8 @@ export interface InitCommunityOptions {
   description: string;
   /** The first channel, e.g. { id: 'general', name: 'General' }. */
   channel: Channel;
+  /** Default 'all'. */
+  history?: HistoryVisibility;
   now: number;
   origin?: unknown;
 }
@@ -73,7 +83,8 @@ export function initCommunity(doc: Y.Doc, o: InitCommunityOptions): Result<RoleR
   const name = CommunityName.safeParse(o.name);
   const description = Text(MAX_COMMUNITY_DESCRIPTION).safeParse(o.description);
   const channel = Channel.safeParse(o.channel);
-  if (!name.success || !description.success || !channel.success) return fail('community.invalid');
+  const history = HistoryVisibility.safeParse(o.history ?? 'all');
+  if (!name.success || !description.success || !channel.success || !history.success) return fail('community.invalid');
   const record = signRoleRecord(
     { docId: o.docId, seq: 0, action: 'create', subject: { user: o.user, key: memberKeyOf(o.identity.signing.publicKey) }, at: o.now },
     o.identity,
@@ -82,6 +93,7 @@ export function initCommunity(doc: Y.Doc, o: InitCommunityOptions): Result<RoleR
     parts.meta.set('format', COMMUNITY_FORMAT_VERSION);
     parts.meta.set('name', name.data);
     parts.meta.set('description', description.data);
+    parts.meta.set('history', history.data);
     parts.channels.set(channel.data.id, channel.data);
     parts.roles.push([record]);
   }, o.origin);
@@ -99,6 +111,33 @@ export function appendRoleRecord(doc: Y.Doc, identity: Identity, r: Omit<Paramet
   const record = signRoleRecord({ ...r, seq: maxSeq + 1 }, identity);
   doc.transact(() => parts.roles.push([record]), origin);
   return record;
+}
+
+/** The history setting; a community made before it existed, or a malformed value, reads as 'all'. */
+export function readHistoryVisibility(doc: Y.Doc): HistoryVisibility {
+  const parsed = HistoryVisibility.safeParse(communityParts(doc).meta.get('history'));
+  return parsed.success ? parsed.data : 'all';
+}
+
+/**
+ * Sets the history setting. Anyone can write the map; readers take it only when `historyBy` names the owner or a
+ * moderator (checked against the folded roles by the caller). Like thread status, that name is not signed.
+ */
+export function setHistoryVisibility(doc: Y.Doc, o: { value: HistoryVisibility; by: Identity; origin?: unknown }): Result<HistoryVisibility, CommunityDocError> {
+  const parsed = HistoryVisibility.safeParse(o.value);
+  if (!parsed.success) return fail('community.invalid');
+  const meta = communityParts(doc).meta;
+  doc.transact(() => {
+    meta.set('history', parsed.data);
+    meta.set('historyBy', memberKeyOf(o.by.signing.publicKey));
+  }, o.origin);
+  return ok(parsed.data);
+}
+
+/** Who last set the history setting (absent when it was set at creation, by the founder). */
+export function historySetBy(doc: Y.Doc): MemberKey | null {
+  const parsed = MemberKey.safeParse(communityParts(doc).meta.get('historyBy'));
+  return parsed.success ? parsed.data : null;
 }
 
 export function readChannels(doc: Y.Doc): Channel[] {

@@ -7,7 +7,10 @@ import {
   communityParts,
   editMessage,
   foldRoles,
+  historySetBy,
   initCommunity,
+  readHistoryVisibility,
+  setHistoryVisibility,
   listMessages,
   listThreads,
   memberKeyOf,
@@ -137,6 +140,39 @@ describe('community role records', () => {
     appendRoleRecord(doc, owner.identity, { docId: DOC, action: 'add', subject: { user: bob.user, key: bob.key }, at: 1001 });
     const roster = await fold(communityParts(doc).roles.toArray());
     expect(rolesOf(roster)).toEqual({ [owner.key]: 'owner', [bob.key]: 'member' });
+  });
+});
+
+describe('the history setting', () => {
+  const founded = (history?: 'all' | 'joined') => {
+    const doc = new Y.Doc();
+    const init = initCommunity(doc, {
+      identity: owner.identity,
+      user: owner.user,
+      docId: DOC,
+      name: 'Swap',
+      description: '',
+      channel: { id: 'general', name: 'General' },
+      ...(history ? { history } : {}),
+      now: 1000,
+    });
+    expect(init.ok).toBe(true);
+    return doc;
+  };
+
+  it('reads "all" unless the founder chose "from when they join", with no setter recorded at creation', () => {
+    expect(readHistoryVisibility(founded())).toBe('all');
+    expect(readHistoryVisibility(founded('joined'))).toBe('joined');
+    expect(historySetBy(founded('joined'))).toBeNull();
+    expect(readHistoryVisibility(new Y.Doc())).toBe('all');
+  });
+
+  it('records who changed it, so readers can believe it only from the owner or a moderator', () => {
+    const doc = founded();
+    expect(setHistoryVisibility(doc, { value: 'joined', by: mod.identity }).ok).toBe(true);
+    expect(readHistoryVisibility(doc)).toBe('joined');
+    expect(historySetBy(doc)).toBe(mod.key);
+    expect(setHistoryVisibility(doc, { value: 'sometimes' as 'all', by: mod.identity })).toEqual({ ok: false, code: 'community.invalid' });
   });
 });
 

@@ -1,18 +1,25 @@
 'use client';
-// Founding a community: its name and description live only in its encrypted document.
+// Founding a community: its name and description live only in its encrypted document, unless the founder lists
+// it in the public directory; and whether newcomers see what was posted before they joined.
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import type { HistoryVisibility } from '../../../lib/docs';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
 import { useOnline } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
+import { HISTORY_OPTIONS } from '../community/history-options';
 
 export function NewCommunityForm({ engine, onCancel }: { engine: DeviceEngine; onCancel: () => void }) {
   const router = useRouter();
   const online = useOnline();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
+  const [listed, setListed] = useState(false);
+  const [history, setHistory] = useState<HistoryVisibility>('all');
+  const listedHint = useId();
+  const historyName = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -22,9 +29,12 @@ export function NewCommunityForm({ engine, onCancel }: { engine: DeviceEngine; o
     if (name.trim() === '') return setError('Give the community a name.');
     setBusy(true);
     setError(null);
-    const result = await engine.communities.create({ name: name.trim(), description: description.trim() });
+    const result = await engine.communities.create({ name: name.trim(), description: description.trim(), history });
     if (result.ok) {
-      router.push(`/community/?id=${encodeURIComponent(result.value)}`);
+      // The community exists either way; a listing that failed can be made from its home (Directory listing).
+      const published = listed ? await engine.discovery.publish(result.value) : null;
+      const failed = published !== null && !published.ok;
+      router.push(`/community/?id=${encodeURIComponent(result.value)}${failed ? '&listing=failed' : ''}`);
       return;
     }
     setBusy(false);
@@ -38,12 +48,35 @@ export function NewCommunityForm({ engine, onCancel }: { engine: DeviceEngine; o
       <Field label="Community name" value={name} maxLength={100} autoComplete="off" autoFocus onChange={(event) => setName(event.target.value)} />
       <Field
         label="Description"
-        hint="Optional. Seen only by members: the name and description are end-to-end encrypted and never listed publicly."
+        hint="Optional. Seen only by members: the name and description are end-to-end encrypted, unless you list the community below."
         value={description}
         maxLength={500}
         autoComplete="off"
         onChange={(event) => setDescription(event.target.value)}
       />
+      <div className="switch-row">
+        <label className="toggle-label">
+          <input type="checkbox" checked={listed} aria-describedby={listedHint} onChange={(event) => setListed(event.target.checked)} />
+          <span>List in the public directory</span>
+        </label>
+        <p id={listedHint} className="muted small">
+          Anyone signed in can then find the community by its name and read its name and description: these two become
+          public. Posts, threads and members stay private. Leave this off for a private community: it is never listed.
+          People join only through an invitation either way.
+        </p>
+      </div>
+      <fieldset className="radio-group" role="radiogroup" aria-labelledby={historyName}>
+        <legend id={historyName}>New members see</legend>
+        {HISTORY_OPTIONS.map((option) => (
+          <label key={option.value} className="radio-option">
+            <input type="radio" name="history" value={option.value} checked={history === option.value} onChange={() => setHistory(option.value)} />
+            <span>
+              <span className="option-label">{option.label}</span>
+              <span className="muted small option-hint">{option.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
       <ErrorAlert message={error} />
       <StatusNotice busy={busy}>{busy ? 'Creating the community…' : null}</StatusNotice>
       <div className="actions">

@@ -9,6 +9,8 @@ import { useEngine } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { StatusNotice } from '../../_components/notice';
 import { TimeText } from '../../_components/time-text';
+import { CommunitySettings } from './community-settings';
+import { DiscoveryPanels } from './discovery-panels';
 import { InvitePanel } from './invite-panel';
 import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from './labels';
 import { MembersSection } from './members-section';
@@ -55,6 +57,7 @@ export function CommunityScreen() {
         </p>
       </header>
       {state.myRole === 'member' ? null : <InvitePanel engine={engine} communityId={state.id} />}
+      <DiscoveryPanels engine={engine} state={state} />
       <section className="community-threads" aria-labelledby="threads-title">
         <div className="page-header">
           <h2 id="threads-title">Threads</h2>
@@ -108,6 +111,7 @@ export function CommunityScreen() {
         </ul>
       </section>
       <MembersSection engine={engine} state={state} />
+      <CommunitySettings engine={engine} state={state} />
     </div>
   );
 }

@@ -17,7 +17,7 @@ export function InvitePanel({ engine, communityId }: { engine: DeviceEngine; com
     setBusy(true);
     setError(null);
     setCopied(false);
-    const made = await engine.communities.createInvite(communityId);
+    const made = await engine.discovery.createInvite(communityId);
     setBusy(false);
     if (!made.ok) return setError(errorText(made.code, { 'community.not_allowed': 'Only the owner and moderators can invite by link.' }));
     setLink(`${window.location.origin}${made.value.link}`);

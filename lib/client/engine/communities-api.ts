@@ -7,6 +7,9 @@ import {
   CreateCommunityRequest,
   CreateInviteRequest,
   CreateThreadRequest,
+  DirectoryEntryInput,
+  DirectoryResults,
+  InviteMemberRequest,
   InviteOpened,
   InviteView,
   RemoveCommunityMemberRequest,
@@ -28,6 +31,12 @@ export function createCommunitiesApi(request: Request) {
     createInvite: (communityId: string, body: z.infer<typeof CreateInviteRequest>) => request('POST', at(communityId, '/invites'), InviteView, body),
     revokeInvite: (communityId: string, inviteId: string) => request('POST', at(communityId, `/invites/${id(inviteId)}/revoke`), InviteView),
     openInvite: (inviteId: string, proof: string) => request('POST', `/api/invites/${id(inviteId)}/open`, InviteOpened, { proof }),
+    invite: (communityId: string, body: z.infer<typeof InviteMemberRequest>) => request('POST', at(communityId, '/members'), CommunityView, body),
+    accept: (communityId: string) => request('POST', at(communityId, '/accept'), CommunityView),
+    decline: (communityId: string) => request('POST', at(communityId, '/decline'), OkResponse),
+    publish: (communityId: string, body: z.infer<typeof DirectoryEntryInput>) => request('PUT', at(communityId, '/directory'), CommunityView, body),
+    unpublish: (communityId: string) => request('DELETE', at(communityId, '/directory'), CommunityView),
+    searchDirectory: (query: string) => request('POST', '/api/directory/search', DirectoryResults, { query }),
     redeemInvite: (inviteId: string, body: { proof: string; keyEnvelope: string }) => request('POST', `/api/invites/${id(inviteId)}/redeem`, CommunityView, body),
   };
 }

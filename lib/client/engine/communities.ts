@@ -10,13 +10,16 @@ import {
   communityParts,
   CommunityName,
   foldRoles,
+  historySetBy,
   initCommunity,
   listThreads,
   memberKeyOf,
   readChannels,
+  readHistoryVisibility,
   setThreadStatus,
   type Channel,
   type CommunityRoleName,
+  type HistoryVisibility,
   type MemberKey,
   type ThreadIndexEntry,
   type ThreadKind,
@@ -74,6 +77,15 @@ export interface CommunityState {
   myRole: CommunityRoleName;
   /** The server's member list and the signed role records disagree (a member or role the records do not grant). */
   rolesDisagree: boolean;
+  /**
+   * Whether newcomers see earlier posts, as the owner or a moderator set it; set by anyone else it reads as
+   * 'joined', the stricter of the two.
+   */
+  history: HistoryVisibility;
+  /** What the owner published in the public directory, or null. */
+  listing: { name: string; description: string } | null;
+  /** I was invited directly and have not answered yet. */
+  invited: boolean;
 }
 
 export interface ThreadFilter {
@@ -142,15 +154,18 @@ export class Communities {
       }));
   }
 
-  /** Community and thread documents this device keeps in sync. */
+  /**
+   * Community and thread documents this device keeps in sync. Of a community I was only invited to, just its own
+   * document (its name and description, to decide on the invitation), not its threads.
+   */
   ids(): string[] {
-    return this.#cache.communities.filter((c) => c.invited !== true).flatMap((c) => [c.id, ...c.threads.map((t) => t.id)]);
+    return this.#cache.communities.flatMap((c) => (c.invited === true ? [c.id] : [c.id, ...c.threads.map((t) => t.id)]));
   }
 
-  /** Whether the document is a listed community or one of its threads (not one I was only invited to). */
+  /** Whether the document is a listed community or one of its threads; of an invitation, only its community document. */
   has(docId: string): boolean {
     const community = this.#communityOf(docId);
-    return community !== undefined && community.invited !== true;
+    return community !== undefined && (community.invited !== true || community.id === docId);
   }
 
   /** The community a document belongs to: itself, or the community of a thread. */
@@ -197,7 +212,7 @@ export class Communities {
   }
 
   /** Creates a community with me as its owner; its name and description exist only in the encrypted document. */
-  async create(o: { name: string; description?: string }): Promise<ClientResult<string>> {
+  async create(o: { name: string; description?: string; history?: HistoryVisibility }): Promise<ClientResult<string>> {
     const name = CommunityName.safeParse(o.name);
     if (!name.success) return fail('input.title_invalid');
     const communityId = toBase64url(this.deps.random(16));
@@ -217,6 +232,7 @@ export class Communities {
         name: name.data,
         description: o.description ?? '',
         channel: GENERAL,
+        ...(o.history ? { history: o.history } : {}),
         now: this.deps.now(),
       });
       return init.ok ? ok(undefined) : fail('request.invalid');
@@ -238,6 +254,9 @@ export class Communities {
       }));
       const listed = new Set(view.members.map((m) => m.signingPublicKey));
       const rolesDisagree = members.some((m) => m.verifiedRole !== m.role) || [...roster.keys()].some((k) => !listed.has(k));
+      const historyBy = historySetBy(replica.inner);
+      const historyRole = historyBy === null ? 'owner' : roster.get(historyBy)?.role;
+      const history = historyRole === 'owner' || historyRole === 'moderator' ? readHistoryVisibility(replica.inner) : 'joined';
       return ok({
         id: communityId,
         name: typeof meta.get('name') === 'string' ? (meta.get('name') as string) : '',
@@ -247,6 +266,9 @@ export class Communities {
         members,
         myRole: view.myRole,
         rolesDisagree,
+        history,
+        listing: view.listing,
+        invited: view.invited === true,
       });
     } finally {
       this.release(communityId);
@@ -410,6 +432,60 @@ export class Communities {
     } else if (rotated.code === 'doc.wrong_epoch') {
       await this.refreshOne(view.id);
     }
+  }
+
+  // For the sibling modules (community-discovery): the list, keys and writes they act on.
+
+  /** Communities I was invited to directly and have not answered, with the name once the document was read. */
+  invitations(): Array<{ view: CommunityView; name: string | null }> {
+    return this.#cache.communities.filter((c) => c.invited === true).map((view) => ({ view, name: this.#cache.names[view.id] ?? null }));
+  }
+
+  /** Takes in a server view of a community (after an API call that returned one). */
+  absorb(view: CommunityView): Promise<void> {
+    return this.#upsert(view);
+  }
+
+  /** Drops a community from the list and wipes its documents from the device. */
+  forget(communityId: string): void {
+    if (this.#cache.communities.some((c) => c.id === communityId)) this.#drop(communityId);
+  }
+
+  /** The newest epoch key this device holds for the community, or null. */
+  async currentKey(communityId: string): Promise<{ epoch: number; key: Uint8Array } | null> {
+    const keys = await this.#keysOf(communityId);
+    const epoch = keys.newest();
+    const key = keys.get(epoch);
+    return key ? { epoch, key } : null;
+  }
+
+  async rememberKey(communityId: string, epoch: number, key: Uint8Array): Promise<void> {
+    await (await this.#keysOf(communityId)).remember(epoch, key);
+  }
+
+  /** The key boxed to one person's X25519 key and signed by me (a key envelope). */
+  sealTo(communityId: string, epoch: number, key: Uint8Array, to: { signingPublicKey: Uint8Array; boxPublicKey: Uint8Array }): Uint8Array {
+    return this.#sealKey(communityId, epoch, key, to);
+  }
+
+  /** Key envelopes of a new epoch for everyone the server lists as a member (invitees waiting included). */
+  sealForEveryone(communityId: string, epoch: number, key: Uint8Array) {
+    const view = this.#cache.communities.find((c) => c.id === communityId);
+    return this.#sealForMembers(communityId, epoch, key, view?.members ?? []);
+  }
+
+  /** Runs one writer on the community or thread document; the entry it makes is marked for sync. */
+  writeIn(docId: string, run: (replica: DocReplica) => ClientResult<void>): Promise<ClientResult<void>> {
+    return this.#write(docId, run);
+  }
+
+  /** My join record waits for this invite record to arrive in the community document, then is written. */
+  expectJoin(communityId: string, inviteId: string): void {
+    this.#cache.pendingJoins[communityId] = inviteId;
+    this.#save();
+    // Already read while invited: the invite record may be here, and no change would bring the replica back to it.
+    const loaded = this.#replicas.get(communityId);
+    if (loaded) void loaded.loading.then(({ replica }) => this.#summarize(communityId, replica)).catch(() => undefined);
   }
 
   async markDirty(docId: string): Promise<void> {

@@ -204,6 +204,29 @@ export class DocReplica {
     this.#listeners.clear();
   }
 
+  /**
+   * Appends one snapshot of the whole inner state at the newest epoch, removing nothing: after a rotation that a
+   * newcomer must not read past, it gives them the document as it stands without the entries that built it.
+   * False when the state is past the snapshot size cap.
+   */
+  appendSnapshot(): boolean {
+    const { codec } = this.options;
+    let bytes: Uint8Array;
+    try {
+      bytes = codec.seal({ epoch: codec.writeEpoch(), kind: 'snapshot', update: Y.encodeStateAsUpdate(this.inner), preview: null });
+    } catch {
+      return false;
+    }
+    const key = entryKey(bytes);
+    this.#processed.add(key);
+    const id = { client: this.outer.clientID, clock: Y.getState(this.outer.store, this.outer.clientID) };
+    this.outer.transact(() => this.entries.push([bytes]), SEALING);
+    this.#own.set(key, { ...id, messageIds: [] });
+    this.#scheduleSave();
+    this.#notify();
+    return true;
+  }
+
   #seal(update: Uint8Array, preview: string | null): void {
     const { codec } = this.options;
     const bytes = codec.seal({ epoch: codec.writeEpoch(), kind: 'update', update, preview });

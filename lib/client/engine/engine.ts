@@ -19,6 +19,7 @@ import type { ClientResult } from '../client-errors';
 import { conversationActions, type ConversationActions, type ConversationResult } from './conversation-actions';
 import { Communities } from './communities';
 import { createCommunitiesApi } from './communities-api';
+import { CommunityDiscovery } from './community-discovery';
 import { Conversations } from './conversations';
 import type { ConnectionState, SocketTransport } from './doc-connection';
 import { OUTER_DB_PREFIX, type DocReplica } from './doc-replica';
@@ -104,6 +105,8 @@ export interface Engine {
   readonly conversations: Conversations;
   /** Communities I belong to, their threads, invite links and removals. */
   readonly communities: Communities;
+  /** The public directory, direct invitations by handle and their answers, the history setting. */
+  readonly discovery: CommunityDiscovery;
   readonly sync: SyncManager;
   readonly store: EngineStore;
   /** Who may contact me, the receipt and typing switches, my blocks. */
@@ -161,8 +164,9 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
   });
+  const communitiesApi = createCommunitiesApi(deps.request);
   const communities = new Communities({
-    api: createCommunitiesApi(deps.request),
+    api: communitiesApi,
     store,
     identity: deps.identity,
     account: deps.account,
@@ -173,6 +177,16 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     onGone: (docIds) => void Promise.all(docIds.map(wipe)).catch((error: unknown) => deps.report?.('wiping a community', error)),
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
+  });
+  const discovery = new CommunityDiscovery({
+    api: communitiesApi,
+    communities,
+    lookup: (handle) => api.user(handle),
+    identity: deps.identity,
+    account: deps.account,
+    random: deps.random,
+    now: deps.now,
+    scheduleSync: (docId) => sync.schedule(docId),
   });
   const myKey = memberKeyOf(deps.identity.signing.publicKey);
   const search = new SearchStore({
@@ -289,6 +303,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   return {
     conversations,
     communities,
+    discovery,
     sync,
     store,
     privacy,

@@ -14,6 +14,7 @@ const TEXT: Partial<Record<ClientErrorCode, string>> = {
   'passphrase.too_weak': 'Choose a stronger passphrase: at least 12 characters and rated Strong or better.',
   'session.already_signed_in': 'This browser is already signed in. Sign out first.',
   'session.none': 'You are signed out. Sign in again.',
+  'community.roles_pending': 'This member’s signed role has not reached this device yet. Try again in a moment.',
   'account.handle_taken': 'That handle is taken. Try another one.',
   'auth.rate_limited': 'Too many attempts. Wait a minute, then try again.',
   'auth.session_expired': 'Your session has ended. Sign in again.',

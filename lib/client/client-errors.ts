@@ -26,7 +26,9 @@ export type LocalErrorCode =
   /** Only one device may be signed in per browser profile; sign out first. */
   | 'session.already_signed_in'
   /** The call needs a signed-in device. */
-  | 'session.none';
+  | 'session.none'
+  /** A role change waits for the member's signed join (or earlier role) record to reach this device. */
+  | 'community.roles_pending';
 
 export type ClientErrorCode = ErrorCode | LocalErrorCode;
 export type ClientResult<T> = Result<T, ClientErrorCode>;

@@ -33,6 +33,7 @@ export interface DeviceEngine {
   readonly communities: Communities;
   /** The directory, direct invitations and their answers, the history setting. */
   readonly discovery: CommunityDiscovery;
+  readonly communityAdmin: Engine['communityAdmin'];
   /** The thread on screen; opened and closed in the same order as conversations (one live socket at a time). */
   openThread(threadId: string): Promise<ClientResult<OpenThread>>;
   search: Engine['search'];
@@ -130,6 +131,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       },
       communities: engine.communities,
       discovery: engine.discovery,
+      communityAdmin: engine.communityAdmin,
       openThread(threadId) {
         return inOrder(async () => {
           const result = await engine.openThread(threadId);

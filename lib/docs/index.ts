@@ -97,3 +97,4 @@ export {
   listThreads,
 } from './community';
 export type { CommunityDocError, CommunityParts, InitCommunityOptions, AddThreadOptions, ListThreadsOptions } from './community';
+export { FOUNDING_CHANNEL_ID, SignedChannel, addSignedChannel, everModerators, verifiedChannels } from './community-channels';

@@ -4,6 +4,7 @@ import { accountDeletionRoutes } from './account-deletion';
 import { accountsRoutes } from './accounts';
 import { blocksRoutes } from './blocks';
 import { communitiesRoutes } from './communities';
+import { communityDeletionRoutes } from './community-deletion';
 import { communityDirectoryRoutes } from './community-directory';
 import { communityInvitesRoutes } from './community-invites';
 import { communityMembersRoutes } from './community-members';
@@ -39,6 +40,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...privacyRoutes(deps),
     ...blocksRoutes(deps),
     ...communitiesRoutes(deps),
+    ...communityDeletionRoutes(deps),
     ...communityInvitesRoutes(deps),
     ...communityMembersRoutes(deps),
     ...communityDirectoryRoutes(deps),

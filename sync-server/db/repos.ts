@@ -3,6 +3,7 @@ import type { AccessChanges } from './access-changes';
 import { createAccountDeletionRepo } from './account-deletion-repo';
 import { createAccountsRepo } from './accounts-repo';
 import { createCommunitiesRepo } from './communities-repo';
+import { createCommunityDeletionRepo } from './community-deletion-repo';
 import { createDocumentsRepo } from './documents-repo';
 import type { Database } from './open';
 import { createPrivacyRepo } from './privacy-repo';
@@ -21,6 +22,7 @@ export function createRepos(db: Database, changes: AccessChanges) {
     privacy: createPrivacyRepo(db.orm, changes),
     communities: createCommunitiesRepo(db.orm),
     accountDeletion: createAccountDeletionRepo(db.orm, changes),
+    communityDeletion: createCommunityDeletionRepo(db.orm, changes),
     transaction: db.transaction,
   };
 }

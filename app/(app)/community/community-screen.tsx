@@ -1,6 +1,6 @@
 'use client';
-// One community: what it is, its threads (filterable by kind and status), posting a thread, inviting, and the
-// members with their roles. Reached as /community/?id=<community id>.
+// One community: what it is, its channels, its threads (filterable by channel, kind and status), posting a thread,
+// inviting, the members with their roles, leaving and deleting. Reached as /community/?id=<id>[&channel=<id>].
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
@@ -11,19 +11,23 @@ import { StatusNotice } from '../../_components/notice';
 import { TimeText } from '../../_components/time-text';
 import { CommunitySettings } from './community-settings';
 import { DiscoveryPanels } from './discovery-panels';
+import { ChannelsNav } from './channels-nav';
 import { InvitePanel } from './invite-panel';
 import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from './labels';
+import { LeaveOrDelete } from './leave-or-delete';
 import { MembersSection } from './members-section';
 import { NewThreadForm } from './new-thread-form';
 import { useCommunity } from './use-community';
 
 export function CommunityScreen() {
-  const communityId = useSearchParams().get('id');
+  const params = useSearchParams();
+  const communityId = params.get('id');
+  const channel = params.get('channel') ?? '';
   const engine = useEngine();
   const [kind, setKind] = useState<ThreadKind | ''>('');
   const [status, setStatus] = useState<ThreadStatus | ''>('');
   const [posting, setPosting] = useState(false);
-  const { state, missing } = useCommunity(engine, communityId, { ...(kind ? { kind } : {}), ...(status ? { status } : {}) });
+  const { state, missing } = useCommunity(engine, communityId, { ...(channel ? { channel } : {}), ...(kind ? { kind } : {}), ...(status ? { status } : {}) });
 
   if (engine === null) return <StatusNotice busy>Opening the community…</StatusNotice>;
   if (missing || !communityId) {
@@ -31,7 +35,7 @@ export function CommunityScreen() {
       <>
         <h1>Community not found</h1>
         <EmptyState title="This community is not on this device">
-          <p>You may have left it or been removed, or the link is incomplete.</p>
+          <p>You may have left it or been removed, it may have been deleted, or the link is incomplete.</p>
           <p>
             <Link href="/communities/">Back to your communities</Link>
           </p>
@@ -41,7 +45,7 @@ export function CommunityScreen() {
   }
   if (!state) return <StatusNotice busy>Decrypting the community…</StatusNotice>;
 
-  const filtered = kind !== '' || status !== '';
+  const filtered = channel !== '' || kind !== '' || status !== '';
   return (
     <div className="community">
       <p>
@@ -65,7 +69,8 @@ export function CommunityScreen() {
             New thread
           </button>
         </div>
-        {posting ? <NewThreadForm engine={engine} communityId={state.id} onCancel={() => setPosting(false)} /> : null}
+        <ChannelsNav engine={engine} state={state} selected={channel} />
+        {posting ? <NewThreadForm engine={engine} communityId={state.id} channels={state.channels} channel={channel} onCancel={() => setPosting(false)} /> : null}
         <div className="thread-filters">
           <label>
             <span>Show kind</span>
@@ -99,6 +104,9 @@ export function CommunityScreen() {
               <Link href={`/thread/?id=${encodeURIComponent(t.id)}`} className="thread-link">
                 <span className="thread-title">{t.title}</span>
                 <span className="thread-meta small">
+                  {channel === '' && state.channels.length > 1 ? (
+                    <span className="channel-badge"># {state.channels.find((c) => c.id === t.channel)?.name ?? 'Other'}</span>
+                  ) : null}
                   <span className={`kind-badge ${t.kind}`}>{KIND_LABEL[t.kind]}</span>
                   <span className={`status-badge ${t.status}`}>{STATUS_LABEL[t.status]}</span>
                   <span className="muted">
@@ -112,6 +120,7 @@ export function CommunityScreen() {
       </section>
       <MembersSection engine={engine} state={state} />
       <CommunitySettings engine={engine} state={state} />
+      <LeaveOrDelete engine={engine} state={state} />
     </div>
   );
 }

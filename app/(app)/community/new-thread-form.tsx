@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
-import { MAX_BODY_LENGTH, type ThreadKind } from '../../../lib/docs';
+import { FOUNDING_CHANNEL_ID, MAX_BODY_LENGTH, type Channel, type ThreadKind } from '../../../lib/docs';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
@@ -15,14 +15,29 @@ const KIND_HINT: Record<ThreadKind, string> = {
   discussion: 'A topic to talk about',
 };
 
-export function NewThreadForm({ engine, communityId, onCancel }: { engine: DeviceEngine; communityId: string; onCancel: () => void }) {
+export function NewThreadForm({
+  engine,
+  communityId,
+  channels,
+  channel: shown,
+  onCancel,
+}: {
+  engine: DeviceEngine;
+  communityId: string;
+  channels: Channel[];
+  /** The channel on screen (empty: all), which the thread goes to unless another is picked. */
+  channel: string;
+  onCancel: () => void;
+}) {
   const router = useRouter();
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<ThreadKind>('need');
   const [body, setBody] = useState('');
+  const [channel, setChannel] = useState(() => (channels.some((c) => c.id === shown) ? shown : (channels[0]?.id ?? FOUNDING_CHANNEL_ID)));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const bodyId = useId();
+  const channelId = useId();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -31,7 +46,7 @@ export function NewThreadForm({ engine, communityId, onCancel }: { engine: Devic
     if (body.trim() === '') return setError('Write the first message.');
     setBusy(true);
     setError(null);
-    const posted = await engine.communities.createThread(communityId, { kind, title: title.trim(), body });
+    const posted = await engine.communities.createThread(communityId, { kind, title: title.trim(), body, channel });
     if (posted.ok) {
       router.push(`/thread/?id=${encodeURIComponent(posted.value)}`);
       return;
@@ -44,6 +59,18 @@ export function NewThreadForm({ engine, communityId, onCancel }: { engine: Devic
     <form className="card new-thread" onSubmit={submit} noValidate aria-label="New thread">
       <h2>New thread</h2>
       <Field label="Title" value={title} maxLength={100} autoComplete="off" autoFocus onChange={(event) => setTitle(event.target.value)} />
+      {channels.length > 1 ? (
+        <div className="field">
+          <label htmlFor={channelId}>Channel</label>
+          <select id={channelId} value={channel} onChange={(event) => setChannel(event.target.value)}>
+            {channels.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
       <fieldset className="kind-choice" role="radiogroup" aria-label="Kind">
         <legend>Kind</legend>
         {KINDS.map((k) => (

@@ -1,6 +1,6 @@
 'use client';
 // One community on screen: its document held in memory while shown (so changes synced in arrive here), its
-// state re-read on every change, filtered by kind and status.
+// state re-read on every change, filtered by channel, kind and status.
 import { useEffect, useState } from 'react';
 import type { CommunityState, ThreadFilter } from '../../../lib/client/engine/communities';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
@@ -14,7 +14,7 @@ export interface CommunityOnScreen {
 export function useCommunity(engine: DeviceEngine | null, communityId: string | null, filter: ThreadFilter = {}): CommunityOnScreen {
   const listed = useListed(engine, communityId);
   const [state, setState] = useState<CommunityState | null>(null);
-  const { kind, status } = filter;
+  const { channel, kind, status } = filter;
 
   useEffect(() => {
     if (!engine || !communityId || !listed) return;
@@ -24,7 +24,7 @@ export function useCommunity(engine: DeviceEngine | null, communityId: string | 
     let unsubscribe = () => {};
     const read = () => {
       const n = ++reading;
-      void communities.state(communityId, { ...(kind ? { kind } : {}), ...(status ? { status } : {}) }).then((result) => {
+      void communities.state(communityId, { ...(channel ? { channel } : {}), ...(kind ? { kind } : {}), ...(status ? { status } : {}) }).then((result) => {
         if (cancelled || n !== reading) return;
         setState(result.ok ? result.value : null);
       });
@@ -48,7 +48,7 @@ export function useCommunity(engine: DeviceEngine | null, communityId: string | 
         () => communities.release(communityId),
       );
     };
-  }, [engine, communityId, listed, kind, status]);
+  }, [engine, communityId, listed, channel, kind, status]);
 
   if (!engine || !communityId) return { state: null, missing: !communityId };
   if (!listed) return { state: null, missing: true };

@@ -9,6 +9,7 @@ import {
   appendRoleRecord,
   communityParts,
   CommunityName,
+  everModerators,
   foldRoles,
   historySetBy,
   initCommunity,
@@ -17,9 +18,11 @@ import {
   readChannels,
   readHistoryVisibility,
   setThreadStatus,
+  verifiedChannels,
   type Channel,
   type CommunityRoleName,
   type HistoryVisibility,
+  type CommunityRoster,
   type MemberKey,
   type ThreadIndexEntry,
   type ThreadKind,
@@ -48,6 +51,8 @@ export interface CommunitiesDeps {
   scheduleSync(docId: string): void;
   /** A community this account no longer belongs to (removed, left): the engine wipes its documents from the device. */
   onGone?(docIds: string[]): void;
+  /** An account's signing key as the server lists it (the founder's, once they left the member list). */
+  signingKeyOf?(accountId: string): Promise<string | null>;
   compactAt?: number;
   outerDbPrefix?: string;
 }
@@ -102,6 +107,8 @@ const ListCache = z.object({
   names: z.record(z.string(), z.string()).default({}),
   /** Invite links redeemed whose signed join record waits for the inviter's invite record to arrive. */
   pendingJoins: z.record(z.string(), z.string()).default({}),
+  /** The founder's signing key per community: the role records anchor on it even after the founder leaves. */
+  founders: z.record(z.string(), z.string()).default({}),
 });
 type ListCache = z.infer<typeof ListCache>;
 
@@ -116,7 +123,7 @@ interface Loaded {
 }
 
 export class Communities {
-  #cache: ListCache = { communities: [], memberKeys: {}, names: {}, pendingJoins: {} };
+  #cache: ListCache = { communities: [], memberKeys: {}, names: {}, pendingJoins: {}, founders: {} };
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #keys = new Map<string, Promise<EpochKeys>>();
   #listeners = new Set<() => void>();
@@ -246,7 +253,8 @@ export class Communities {
     if (!view) return fail('doc.not_found');
     const { replica } = await this.acquire(communityId);
     try {
-      const roster = await this.#roster(view, replica);
+      const folded = await this.#fold(view, replica);
+      const roster = folded.members;
       const meta = communityParts(replica.inner).meta;
       const members: CommunityMember[] = view.members.map((m) => ({
         ...m,
@@ -261,7 +269,7 @@ export class Communities {
         id: communityId,
         name: typeof meta.get('name') === 'string' ? (meta.get('name') as string) : '',
         description: typeof meta.get('description') === 'string' ? (meta.get('description') as string) : '',
-        channels: readChannels(replica.inner),
+        channels: await verifiedChannels(replica.inner, { docId: communityId, verifier: this.deps.verifier, allowed: everModerators(folded) }),
         threads: listThreads(replica.inner, { ...filter, roles: roster }),
         members,
         myRole: view.myRole,
@@ -434,7 +442,7 @@ export class Communities {
     }
   }
 
-  // For the sibling modules (community-discovery): the list, keys and writes they act on.
+  // For the sibling modules (community-discovery, community-admin): the list, keys and writes they act on.
 
   /** Communities I was invited to directly and have not answered, with the name once the document was read. */
   invitations(): Array<{ view: CommunityView; name: string | null }> {
@@ -571,11 +579,23 @@ export class Communities {
     }
   }
 
-  async #roster(view: CommunityView, replica: DocReplica) {
-    const ownerKey = view.members.find((m) => m.accountId === view.createdBy)?.signingPublicKey;
-    if (!ownerKey) return new Map<MemberKey, { user: string; role: CommunityRoleName }>();
-    const folded = await foldRoles(communityParts(replica.inner).roles.toArray(), { docId: view.id, owner: ownerKey as MemberKey, verifier: this.deps.verifier });
-    return folded.members;
+  async #fold(view: CommunityView, replica: DocReplica): Promise<Pick<CommunityRoster, 'members' | 'history'>> {
+    const ownerKey = await this.#founderKey(view);
+    if (!ownerKey) return { members: new Map<MemberKey, { user: string; role: CommunityRoleName }>(), history: [] };
+    return foldRoles(communityParts(replica.inner).roles.toArray(), { docId: view.id, owner: ownerKey as MemberKey, verifier: this.deps.verifier });
+  }
+
+  /**
+   * The founder's key, which the role records anchor on: as kept here (first seen in the member list), else from
+   * the member list, else (I joined after they left) as the server lists their account.
+   */
+  async #founderKey(view: CommunityView): Promise<string | null> {
+    const kept = this.#cache.founders[view.id];
+    if (kept) return kept;
+    let key = view.members.find((m) => m.accountId === view.createdBy)?.signingPublicKey ?? null;
+    if (!key && view.createdBy !== null && this.deps.signingKeyOf) key = await this.deps.signingKeyOf(view.createdBy);
+    if (key && this.#cache.communities.some((c) => c.id === view.id)) this.#cache.founders[view.id] = key;
+    return key;
   }
 
   #keysOf(communityId: string): Promise<EpochKeys> {
@@ -659,6 +679,9 @@ export class Communities {
     else this.#cache.communities.unshift(view);
     const known = new Set(this.#cache.memberKeys[view.id] ?? []);
     for (const m of view.members) if (m.signingPublicKey) known.add(m.signingPublicKey);
+    // The founder's entries (the name, the first channel, the creation record) stay readable after they leave.
+    const founder = await this.#founderKey(view);
+    if (founder) known.add(founder);
     this.#cache.memberKeys[view.id] = [...known];
     await this.#acceptKeys(view);
     this.#save();
@@ -672,6 +695,7 @@ export class Communities {
     this.#keys.delete(communityId);
     delete this.#cache.names[communityId];
     delete this.#cache.pendingJoins[communityId];
+    delete this.#cache.founders[communityId];
     this.#save();
     this.#notify();
     this.deps.onGone?.(docIds);

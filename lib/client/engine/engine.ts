@@ -20,6 +20,7 @@ import { conversationActions, type ConversationActions, type ConversationResult 
 import { Communities } from './communities';
 import { createCommunitiesApi } from './communities-api';
 import { CommunityDiscovery } from './community-discovery';
+import { CommunityAdmin, createCommunityAdminApi } from './community-admin';
 import { Conversations } from './conversations';
 import type { ConnectionState, SocketTransport } from './doc-connection';
 import { OUTER_DB_PREFIX, type DocReplica } from './doc-replica';
@@ -107,6 +108,8 @@ export interface Engine {
   readonly communities: Communities;
   /** The public directory, direct invitations by handle and their answers, the history setting. */
   readonly discovery: CommunityDiscovery;
+  /** Moderators, handing ownership over, channels, deleting a community. */
+  readonly communityAdmin: CommunityAdmin;
   readonly sync: SyncManager;
   readonly store: EngineStore;
   /** Who may contact me, the receipt and typing switches, my blocks. */
@@ -175,6 +178,10 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     now: deps.now,
     scheduleSync: (docId) => sync.schedule(docId),
     onGone: (docIds) => void Promise.all(docIds.map(wipe)).catch((error: unknown) => deps.report?.('wiping a community', error)),
+    signingKeyOf: async (accountId) => {
+      const user = await api.userById(accountId);
+      return user.ok ? user.value.signingPublicKey : null;
+    },
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
   });
@@ -187,6 +194,13 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     random: deps.random,
     now: deps.now,
     scheduleSync: (docId) => sync.schedule(docId),
+  });
+  const communityAdmin = new CommunityAdmin({
+    communities,
+    api: createCommunityAdminApi(deps.request),
+    identity: deps.identity,
+    random: deps.random,
+    now: deps.now,
   });
   const myKey = memberKeyOf(deps.identity.signing.publicKey);
   const search = new SearchStore({
@@ -304,6 +318,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     conversations,
     communities,
     discovery,
+    communityAdmin,
     sync,
     store,
     privacy,

@@ -22,6 +22,12 @@ export const CreateCommunityRequest = z.strictObject({
   keyEnvelopes: z.array(KeyEnvelopeUpload).length(1),
 });
 
+/**
+ * The body limit of the requests that carry a rotation: one key envelope per member (about 400 bytes of JSON each)
+ * is past the server's default limit from about 160 members on.
+ */
+export const ROTATION_BODY_BYTES = MAX_COMMUNITY_MEMBERS * 512 + 16 * 1024;
+
 /** A new epoch's key for every remaining member (Rotation of api-docs, sized for a community). */
 export const CommunityRotation = z.strictObject({
   epoch: z.number().int().min(1),

@@ -7,6 +7,7 @@ import {
   CreateThreadRequest,
   RemoveCommunityMemberRequest,
   RotateCommunityRequest,
+  ROTATION_BODY_BYTES,
   SetRoleRequest,
   TransferOwnershipRequest,
   type CommunityRole,
@@ -203,6 +204,7 @@ export function communitiesRoutes(deps: ApiDeps) {
       method: 'POST',
       pattern: '/api/communities/:id/remove',
       body: RemoveCommunityMemberRequest,
+      bodyBytes: ROTATION_BODY_BYTES,
       handle: async ({ params, body }, auth) => {
         const c = communityOf(deps, params.id, auth);
         if (!c.ok) return c.reply;
@@ -262,6 +264,7 @@ export function communitiesRoutes(deps: ApiDeps) {
       method: 'POST',
       pattern: '/api/communities/:id/epochs',
       body: RotateCommunityRequest,
+      bodyBytes: ROTATION_BODY_BYTES,
       handle: async ({ params, body }, auth) => {
         const c = communityOf(deps, params.id, auth);
         if (!c.ok) return c.reply;

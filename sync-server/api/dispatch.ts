@@ -41,16 +41,21 @@ export function createApiDispatcher(routes: ApiRoute[], deps: ApiDeps) {
     const { handler: route, params } = match;
     onRoute(match.pattern);
 
+    // A route with a larger body limit answers a missing or dead session before reading what may be a big body.
+    const early = route.bodyBytes !== undefined && route.auth;
+    let auth = early ? authenticate(req.headers.authorization, { ...deps.repos, clock: deps.clock, limits: deps.limits }) : null;
+    if (auth !== null && !auth.ok) return fail(auth.code, { Connection: 'close' });
+
     let input: unknown;
     // A DELETE reads a body only where the route asks for one (DELETE /api/account carries the auth key).
     if (WITH_BODY.has(route.method) || route.body !== null) {
-      const read = await readJsonBody(req, deps.limits.bodyBytes);
+      const read = await readJsonBody(req, route.bodyBytes ?? deps.limits.bodyBytes);
       // The rest of an oversize body is never read: close the connection after answering.
       if (!read.ok) return fail(read.code, read.code === 'request.too_large' ? { Connection: 'close' } : {});
       input = read.value;
     }
 
-    const auth = route.auth ? authenticate(req.headers.authorization, { ...deps.repos, clock: deps.clock, limits: deps.limits }) : null;
+    if (!early && route.auth) auth = authenticate(req.headers.authorization, { ...deps.repos, clock: deps.clock, limits: deps.limits });
     if (auth !== null && !auth.ok) return fail(auth.code);
 
     let body: unknown;

@@ -27,6 +27,11 @@ export interface ApiRoute {
   /** null: the route takes no body (an empty one or `{}` is accepted). */
   body: z.ZodType | null;
   auth: boolean;
+  /**
+   * A larger body limit than the server's default, for the few requests that carry one key envelope per member of a
+   * large community. Only session routes have one, and their session is checked before such a body is read.
+   */
+  bodyBytes?: number;
   handle(req: ApiRequest<unknown>, auth: Auth | null): Awaitable<ApiReply>;
 }
 
@@ -49,6 +54,7 @@ export function sessionRoute<S extends z.ZodType | null>(spec: {
   method: ApiRoute['method'];
   pattern: string;
   body: S;
+  bodyBytes?: number;
   handle(req: ApiRequest<S extends z.ZodType ? z.output<S> : undefined>, auth: Auth): Awaitable<ApiReply>;
 }): ApiRoute {
   return {

@@ -124,6 +124,30 @@ describe('oversize bodies', () => {
     expect(response.body.error.code).toBe('request.too_large');
   });
 
+  it('takes a rotation for a full community (one key envelope per member) past 64 KiB, for a session only', async () => {
+    // 1,000 well-formed envelopes of unknown members: read and parsed, then refused for what they say, not their size.
+    const envelope = 'A'.repeat(338);
+    const keyEnvelopes = Array.from({ length: 1000 }, (_, i) => ({ recipientId: `member${String(i).padStart(16, '0')}`, envelope }));
+    const json = { epoch: 1, keyEnvelopes };
+    expect(JSON.stringify(json).length).toBeGreaterThan(5 * limit);
+    const before = dbFingerprint(server);
+    const rotated = await call(server, 'POST', '/api/communities/AAAAAAAAAAAAAAAAAAAAAA/epochs', { token: user.token, json });
+    expect(rotated.status).toBe(404);
+    expect(codeOf(rotated)).toBe('doc.not_found');
+    // Without a session the body is never read.
+    const anonymous = await rawRequest(server.url, {
+      method: 'POST',
+      path: '/api/communities/AAAAAAAAAAAAAAAAAAAAAA/epochs',
+      headers: { 'content-type': 'application/json', 'content-length': String(400 * 1024) },
+      chunks: ['{"epoch":'],
+    });
+    expect(anonymous.status).toBe(401);
+    // The same size anywhere else is too large.
+    const elsewhere = await call(server, 'POST', '/api/communities', { token: user.token, json });
+    expect(codeOf(elsewhere)).toBe('request.too_large');
+    expect(dbFingerprint(server)).toBe(before);
+  });
+
   it('still serves requests after refusing oversize bodies', async () => {
     expect((await call(server, 'GET', '/api/health')).status).toBe(200);
   });

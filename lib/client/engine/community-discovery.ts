@@ -196,7 +196,7 @@ export class CommunityDiscovery {
     if (!view) return fail('doc.not_found');
     const epoch = view.epoch + 1;
     const key = this.deps.random(32);
-    const rotated = await this.deps.api.rotate(communityId, { epoch, keyEnvelopes: communities.sealForEveryone(communityId, epoch, key) });
+    const rotated = await this.deps.api.rotate(communityId, { epoch, keyEnvelopes: await communities.sealForEveryone(communityId, epoch, key) });
     if (!rotated.ok) {
       if (rotated.code === 'doc.wrong_epoch') await communities.refreshOne(communityId);
       return rotated;

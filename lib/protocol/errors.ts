@@ -95,6 +95,12 @@ export const ERRORS = {
   'invite.used_up': { status: 410, close: 4410, retry: false, message: 'This invite link has been used as often as it may be.' },
   'invite.stale': { status: 410, close: 4410, retry: false, message: 'The community key changed since this link was made. Ask for a new link.' },
   'account.deleted': { status: 401, close: 4401, retry: false, message: 'This account was deleted.' },
+  'account.owns_communities': {
+    status: 409,
+    close: 4409,
+    retry: false,
+    message: 'You own a community that has other members. Make one of them its owner, or delete the community, first.',
+  },
 } as const satisfies Record<string, { status: number; close: number; retry: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -23,6 +23,8 @@ export function accountDeletionRoutes(deps: ApiDeps) {
         if (!checkVerifier(decoded(body.currentAuthKey), { hash: account.authHash, salt: account.authSalt })) {
           return refuse('auth.invalid_credentials');
         }
+        // A community must never be left without an owner while others are in it: hand it on or delete it first.
+        if (deps.repos.communities.ownedWithOthers(account.id).length > 0) return refuse('account.owns_communities');
         // Its document sockets stop first and what they already sent is committed, so nothing it wrote lands
         // after the erase (a late commit would bind a client id to the deleted account again).
         deps.sync.evict(account.id, null, DELETED.code, DELETED.reason);

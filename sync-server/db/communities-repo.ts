@@ -37,6 +37,21 @@ export function createCommunitiesRepo(orm: Orm) {
         .onConflictDoUpdate({ target: [communityRoles.communityId, communityRoles.accountId], set: { role, updatedAt: now } })
         .run();
     },
+    /** Communities this account owns that still have someone else in them (it may not just vanish from those). */
+    ownedWithOthers(accountId: string): string[] {
+      return orm
+        .select({ id: communityRoles.communityId })
+        .from(communityRoles)
+        .where(
+          and(
+            eq(communityRoles.accountId, accountId),
+            eq(communityRoles.role, 'owner'),
+            sql`exists (select 1 from ${documentMembers} where ${documentMembers.docId} = ${communityRoles.communityId} and ${documentMembers.accountId} <> ${accountId})`,
+          ),
+        )
+        .all()
+        .map((r) => r.id);
+    },
     dropRole(communityId: string, accountId: string): void {
       orm.delete(communityRoles).where(and(eq(communityRoles.communityId, communityId), eq(communityRoles.accountId, accountId))).run();
     },

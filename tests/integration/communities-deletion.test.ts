@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { documents } from '../../sync-server/db/schema-docs';
-import { call } from './helpers/api';
+import { call, codeOf } from './helpers/api';
 import { createCommunity, join, makeInvite, viewOf } from './helpers/communities';
 import { everyRow, names } from './helpers/privacy';
 import { startServer, type TestServer } from './helpers/server';
@@ -37,5 +37,24 @@ describe('account deletion in communities', () => {
     expect(view.members.map((m) => m.accountId)).toEqual([owner.id]);
     expect(view.rotationNeeded).toBe(true);
     for (const id of [alone.id, thread]) expect(s.db.orm.select().from(documents).where(eq(documents.id, id)).get()).toBeUndefined();
+  });
+
+  it('refuses to delete the owner of a community others are in, changing nothing, until ownership is handed on', async () => {
+    const s = (server = await startServer());
+    const [owner, bob] = [await makeSyncUser(s), await makeSyncUser(s)];
+    const shared = await createCommunity(s, owner);
+    const { invite } = await makeInvite(s, owner, shared.id, shared.keys.get(0)!, 0);
+    await join(s, bob, invite);
+
+    const refused = await call(s, 'DELETE', '/api/account', { token: owner.token, json: { currentAuthKey: owner.authKey } });
+    expect(refused.status).toBe(409);
+    expect(codeOf(refused)).toBe('account.owns_communities');
+    expect((await viewOf(s, owner, shared.id)).members.map((m) => m.accountId).sort()).toEqual([owner.id, bob.id].sort());
+
+    const handed = await call(s, 'POST', `/api/communities/${shared.id}/owner`, { token: owner.token, json: { accountId: bob.id } });
+    expect(handed.status, handed.text).toBe(200);
+    const deleted = await call(s, 'DELETE', '/api/account', { token: owner.token, json: { currentAuthKey: owner.authKey } });
+    expect(deleted.status, deleted.text).toBe(200);
+    expect((await viewOf(s, bob, shared.id)).members.map((m) => m.accountId)).toEqual([bob.id]);
   });
 });

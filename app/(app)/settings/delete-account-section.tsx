@@ -55,7 +55,8 @@ export function DeleteAccountSection() {
       <h2 id="delete-account-title">Delete account</h2>
       <p className="muted">
         Deletes your account from the server for good and removes this device’s data. Export your data first if
-        you want a copy.
+        you want a copy. If you own a community that others are in, make one of them its owner (or delete the
+        community) first.
       </p>
       <div className="actions">
         <button type="button" className="button danger" onClick={() => setOpen(true)}>

@@ -121,6 +121,27 @@ describe('communities in the client engine', () => {
     expect(await c.engine.communities.setThreadStatus(communityId, threadId, 'open')).toEqual({ ok: false, code: 'community.not_allowed' });
   });
 
+  it('hides on my device the posts of someone I blocked, the others’ posts staying as they are', async () => {
+    await serve();
+    const { b, c, threadId } = await communityWithThread();
+    const ct = unwrap(await c.engine.openThread(threadId));
+    await eventually(async () => (await ct.messages()).length === 1, 'C has the first post');
+    unwrap(await ct.send('a reply from C'));
+    await eventually(async () => (await ct.messages()).every((m) => !m.pending), 'C’s post is stored');
+    await ct.close();
+
+    unwrap(await b.engine.privacy.block(c.account.id));
+    const bt = unwrap(await b.engine.openThread(threadId));
+    await eventually(async () => (await bt.messages()).length === 2, 'B has both posts');
+    expect((await bt.messages()).map((m) => [m.body, m.blockedAuthor])).toEqual([
+      ['Anyone have a ladder?', false],
+      ['a reply from C', true],
+    ]);
+    unwrap(await b.engine.privacy.unblock(c.account.id));
+    expect((await bt.messages()).every((m) => !m.blockedAuthor)).toBe(true);
+    await bt.close();
+  });
+
   it('removes a member with a rotation: the removed device never holds what is posted after', async () => {
     await serve();
     const { owner, b, c, communityId, threadId } = await communityWithThread();

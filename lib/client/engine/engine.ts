@@ -428,6 +428,10 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
           random: deps.random,
           now: deps.now,
           cache: verification,
+          blockedAuthor: (id, key) => {
+            const account = communities.view(id)?.members.find((m) => m.signingPublicKey === key)?.accountId;
+            return account !== undefined && privacy.isBlocked(account);
+          },
           setOpen: (docId) => sync.setOpen(docId),
         },
         threadId,

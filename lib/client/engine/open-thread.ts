@@ -13,6 +13,8 @@ export interface ThreadPost extends MessageView {
   authorName: string;
   mine: boolean;
   pending: boolean;
+  /** Written by someone I blocked: hidden on this device unless I choose to show it. */
+  blockedAuthor: boolean;
 }
 
 export interface OpenThread extends ConversationActions {
@@ -35,6 +37,8 @@ export interface OpenThreadDeps {
   random: RandomBytes;
   now: () => number;
   cache: VerificationCache;
+  /** Whether the member with this key in the thread's community is someone I blocked. */
+  blockedAuthor(threadId: string, author: string): boolean;
   /** The sync manager's live socket for the document on screen (null closes it). */
   setOpen(docId: string | null): Promise<DocConnection | null>;
 }
@@ -70,7 +74,13 @@ export async function openThread(deps: OpenThreadDeps, threadId: string): Promis
     async messages(window = {}) {
       const pending = replica.pendingMessageIds();
       const listed = await listMessages(replica.inner, { docId: threadId, verifier: deps.verifier, cache: deps.cache, ...window });
-      return listed.map((m) => ({ ...m, authorName: communities.nameOf(threadId, m.author), mine: m.author === me, pending: pending.has(m.id) }));
+      return listed.map((m) => ({
+        ...m,
+        authorName: communities.nameOf(threadId, m.author),
+        mine: m.author === me,
+        pending: pending.has(m.id),
+        blockedAuthor: m.author !== me && deps.blockedAuthor(threadId, m.author),
+      }));
     },
     async send(body) {
       if (closed) return fail('request.invalid');

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { Brand } from '../_components/brand';
 import { useEngine, useSession } from '../_components/client-context';
 import { useInvitations } from './communities/invitations-section';
+import { useCommunitiesUnread } from './communities/use-communities-unread';
 import { useTotalUnread } from './home/use-total-unread';
 import { NavIcon, type NavIconName } from '../_components/nav-icon';
 import { StatusNotice } from '../_components/notice';
@@ -45,6 +46,15 @@ export default function AppShell({ children }: { children: ReactNode }) {
   const engine = useEngine();
   const unread = useTotalUnread(engine);
   const invitations = useInvitations(engine).length;
+  const communityUnread = useCommunitiesUnread(engine);
+  // One badge on Communities: unread posts and invitations added up, each named when read out.
+  const communityCount = communityUnread + invitations;
+  const communityCountText = [
+    communityUnread > 0 ? `${communityUnread} unread` : null,
+    invitations > 0 ? `${invitations} ${invitations === 1 ? 'invitation' : 'invitations'}` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(', ');
   // An invite link opened while signed out says what to do instead of losing the link in a redirect.
   const joining = pathname.startsWith('/join');
   useRedirectWhenSignedOut(!joining);
@@ -84,10 +94,10 @@ export default function AppShell({ children }: { children: ReactNode }) {
                       <span className="visually-hidden"> unread</span>
                     </span>
                   ) : null}
-                  {item.href === '/communities/' && invitations > 0 ? (
+                  {item.href === '/communities/' && communityCount > 0 ? (
                     <span className="count-badge">
-                      {invitations}
-                      <span className="visually-hidden"> {invitations === 1 ? 'invitation' : 'invitations'}</span>
+                      <span aria-hidden="true">{communityCount > 99 ? '99+' : communityCount}</span>
+                      <span className="visually-hidden">{communityCountText}</span>
                     </span>
                   ) : null}
                 </Link>

@@ -7,6 +7,7 @@ import { useEngine } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { NavIcon } from '../../_components/nav-icon';
 import { StatusNotice } from '../../_components/notice';
+import { UnreadBadge } from '../../_components/unread-badge';
 import { DirectorySearch } from './directory-search';
 import { InvitationsSection } from './invitations-section';
 import { NewCommunityForm } from './new-community-form';
@@ -54,7 +55,10 @@ export function CommunitiesScreen() {
           {communities.map((c) => (
             <li key={c.id}>
               <Link href={`/community/?id=${encodeURIComponent(c.id)}`} className="community-link">
-                <span className="community-name">{c.name ?? 'Loading…'}</span>
+                <span className="community-name-row">
+                  <span className="community-name">{c.name ?? 'Loading…'}</span>
+                  <UnreadBadge count={c.unread} />
+                </span>
                 <span className="muted small">
                   {ROLE[c.myRole] ?? c.myRole} · {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'} · {c.threadCount}{' '}
                   {c.threadCount === 1 ? 'thread' : 'threads'}

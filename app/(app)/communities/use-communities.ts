@@ -1,5 +1,5 @@
 'use client';
-// The communities this device lists, re-read whenever the engine's list changes.
+// The communities this device lists, re-read whenever the engine's list or an unread count changes.
 import { useEffect, useState } from 'react';
 import type { CommunitySummary } from '../../../lib/client/engine/communities';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
@@ -10,7 +10,8 @@ export function useCommunities(engine: DeviceEngine | null): CommunitySummary[] 
     if (!engine) return;
     const read = () => setList(engine.communities.list());
     read();
-    return engine.communities.subscribe(read);
+    const stops = [engine.communities.subscribe(read), engine.communities.unread.subscribe(read)];
+    return () => stops.forEach((stop) => stop());
   }, [engine]);
   return list;
 }

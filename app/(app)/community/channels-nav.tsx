@@ -9,11 +9,13 @@ import type { DeviceEngine } from '../../../lib/client/engine-host';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
+import { UnreadBadge } from '../../_components/unread-badge';
+import type { CommunityUnread } from './use-community-unread';
 
 export const channelHref = (communityId: string, channel: string) =>
   `/community/?id=${encodeURIComponent(communityId)}${channel ? `&channel=${encodeURIComponent(channel)}` : ''}`;
 
-export function ChannelsNav({ engine, state, selected }: { engine: DeviceEngine; state: CommunityState; selected: string }) {
+export function ChannelsNav({ engine, state, selected, unread }: { engine: DeviceEngine; state: CommunityState; selected: string; unread: CommunityUnread }) {
   const router = useRouter();
   const [adding, setAdding] = useState(false);
   const [name, setName] = useState('');
@@ -46,6 +48,7 @@ export function ChannelsNav({ engine, state, selected }: { engine: DeviceEngine;
           <li>
             <Link href={channelHref(state.id, '')} className="channel-link" aria-current={selected === '' ? 'page' : undefined}>
               All channels
+              <UnreadBadge count={unread.total} />
             </Link>
           </li>
           {state.channels.map((c) => (
@@ -53,6 +56,7 @@ export function ChannelsNav({ engine, state, selected }: { engine: DeviceEngine;
               <Link href={channelHref(state.id, c.id)} className="channel-link" aria-current={selected === c.id ? 'page' : undefined}>
                 <span aria-hidden="true"># </span>
                 {c.name}
+                <UnreadBadge count={unread.channels[c.id] ?? 0} />
               </Link>
             </li>
           ))}

@@ -9,6 +9,7 @@ import { useEngine } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { StatusNotice } from '../../_components/notice';
 import { TimeText } from '../../_components/time-text';
+import { UnreadBadge } from '../../_components/unread-badge';
 import { CommunitySettings } from './community-settings';
 import { DiscoveryPanels } from './discovery-panels';
 import { ChannelsNav } from './channels-nav';
@@ -18,6 +19,7 @@ import { LeaveOrDelete } from './leave-or-delete';
 import { MembersSection } from './members-section';
 import { NewThreadForm } from './new-thread-form';
 import { useCommunity } from './use-community';
+import { useCommunityUnread } from './use-community-unread';
 
 export function CommunityScreen() {
   const params = useSearchParams();
@@ -28,6 +30,7 @@ export function CommunityScreen() {
   const [status, setStatus] = useState<ThreadStatus | ''>('');
   const [posting, setPosting] = useState(false);
   const { state, missing } = useCommunity(engine, communityId, { ...(channel ? { channel } : {}), ...(kind ? { kind } : {}), ...(status ? { status } : {}) });
+  const unread = useCommunityUnread(engine, communityId, state);
 
   if (engine === null) return <StatusNotice busy>Opening the community…</StatusNotice>;
   if (missing || !communityId) {
@@ -69,7 +72,7 @@ export function CommunityScreen() {
             New thread
           </button>
         </div>
-        <ChannelsNav engine={engine} state={state} selected={channel} />
+        <ChannelsNav engine={engine} state={state} selected={channel} unread={unread} />
         {posting ? <NewThreadForm engine={engine} communityId={state.id} channels={state.channels} channel={channel} onCancel={() => setPosting(false)} /> : null}
         <div className="thread-filters">
           <label>
@@ -102,7 +105,10 @@ export function CommunityScreen() {
           {state.threads.map((t) => (
             <li key={t.id}>
               <Link href={`/thread/?id=${encodeURIComponent(t.id)}`} className="thread-link">
-                <span className="thread-title">{t.title}</span>
+                <span className="thread-title-row">
+                  <span className="thread-title">{t.title}</span>
+                  <UnreadBadge count={unread.threads[t.id] ?? 0} />
+                </span>
                 <span className="thread-meta small">
                   {channel === '' && state.channels.length > 1 ? (
                     <span className="channel-badge"># {state.channels.find((c) => c.id === t.channel)?.name ?? 'Other'}</span>

@@ -39,6 +39,7 @@ import { DocReplica } from './doc-replica';
 import type { EngineStore } from './engine-store';
 import { createEntryCodec } from './entry-codec';
 import { EpochKeys } from './epoch-keys';
+import { emptyThreadUnread, ThreadUnread, ThreadUnreadCache } from './thread-unread';
 
 export interface CommunitiesDeps {
   api: CommunitiesApi;
@@ -64,6 +65,8 @@ export interface CommunitySummary {
   myRole: CommunityRoleName;
   memberCount: number;
   threadCount: number;
+  /** Unread posts across its threads, from the sealed list (no thread is opened to count). */
+  unread: number;
 }
 
 export interface CommunityMember extends CommunityMemberView {
@@ -109,6 +112,8 @@ const ListCache = z.object({
   pendingJoins: z.record(z.string(), z.string()).default({}),
   /** The founder's signing key per community: the role records anchor on it even after the founder leaves. */
   founders: z.record(z.string(), z.string()).default({}),
+  /** Unread posts per thread and read positions kept on this device (engine/thread-unread.ts). */
+  threadUnread: ThreadUnreadCache.default(emptyThreadUnread),
 });
 type ListCache = z.infer<typeof ListCache>;
 
@@ -136,14 +141,26 @@ interface Loaded {
 }
 
 export class Communities {
-  #cache: ListCache = { communities: [], memberKeys: {}, names: {}, pendingJoins: {}, founders: {} };
+  #cache: ListCache = { communities: [], memberKeys: {}, names: {}, pendingJoins: {}, founders: {}, threadUnread: emptyThreadUnread() };
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #keys = new Map<string, Promise<EpochKeys>>();
   #listeners = new Set<() => void>();
   #destroying = new Set<Promise<void>>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly deps: CommunitiesDeps) {}
+  /** Unread posts per thread, channel and community; changes have their own subscription (they are frequent). */
+  readonly unread: ThreadUnread;
+
+  constructor(private readonly deps: CommunitiesDeps) {
+    this.unread = new ThreadUnread({
+      data: () => this.#cache.threadUnread,
+      communityOf: (threadId) => {
+        const community = this.#communityOf(threadId);
+        return community && community.id !== threadId && community.invited !== true ? community.id : undefined;
+      },
+      save: () => this.#save(),
+    });
+  }
 
   async loadCache(): Promise<void> {
     const sealed = await this.deps.store.open(LIST);
@@ -171,6 +188,7 @@ export class Communities {
         myRole: c.myRole,
         memberCount: c.members.length,
         threadCount: c.threads.length,
+        unread: this.unread.total(c.id),
       }));
   }
 
@@ -709,6 +727,7 @@ export class Communities {
     delete this.#cache.names[communityId];
     delete this.#cache.pendingJoins[communityId];
     delete this.#cache.founders[communityId];
+    this.unread.forget(communityId, docIds);
     this.#save();
     this.#notify();
     this.deps.onGone?.(docIds);

@@ -8,7 +8,6 @@ import {
   initConversation,
   lastMessagePreview,
   memberKeyOf,
-  MessageId,
   readMeta,
   type Member,
 } from '../../docs';
@@ -23,6 +22,7 @@ import { DocReplica } from './doc-replica';
 import type { EngineStore } from './engine-store';
 import { createEntryCodec } from './entry-codec';
 import { EpochKeys } from './epoch-keys';
+import { DevicePosition } from './unread';
 
 export interface ConversationSummary {
   id: string;
@@ -68,7 +68,6 @@ const Summary = z.object({
   sentAt: z.number(),
   deleted: z.boolean(),
 });
-const Position = z.object({ sentAt: z.number(), messageId: MessageId });
 const LocalPrefs = z.object({
   muted: z.boolean().optional(),
   archived: z.boolean().optional(),
@@ -77,7 +76,7 @@ const LocalPrefs = z.object({
   /** and the conversation stays out of the list until its sequence number moves past this one. */
   hiddenUntilSeq: z.number().optional(),
   /** My read position kept on this device only (read receipts off, or a request not yet accepted). */
-  read: Position.optional(),
+  read: DevicePosition.optional(),
 });
 export type LocalPrefs = z.infer<typeof LocalPrefs>;
 

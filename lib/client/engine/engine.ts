@@ -221,6 +221,21 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       return { ...(read ? { read } : {}), ...(clearedAt !== undefined ? { clearedAt } : {}) };
     },
   });
+  // Threads have the conversation layout: the same count, kept in the communities' list.
+  const threadUnread = new UnreadTracker({
+    self: myKey,
+    verifier: deps.verifier,
+    report: (docId, n) => communities.unread.set(docId, n),
+    local: (docId) => {
+      const read = communities.unread.localRead(docId);
+      return read ? { read } : {};
+    },
+  });
+  const watchThread = (replica: DocReplica): DocReplica => {
+    const community = communities.view(replica.docId);
+    if (community && community.id !== replica.docId) threadUnread.watch(replica);
+    return replica;
+  };
   const outerPrefix = deps.dbName ? `${deps.dbName}-outer-` : OUTER_DB_PREFIX;
   /** Removes everything this device stored for a document: replica, keys, sync marks, search shard. */
   async function wipe(docId: string): Promise<void> {
@@ -274,7 +289,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     transport: { ...deps.socket, getTicket, stream: toBase64url(deps.random(12)) },
     store,
     // Community and thread documents are the communities' to load; their keys are the community's.
-    replica: async (docId) => (communities.has(docId) ? (await communities.acquire(docId)).replica : watch((await conversations.acquire(docId)).replica)),
+    replica: async (docId) => (communities.has(docId) ? watchThread((await communities.acquire(docId)).replica) : watch((await conversations.acquire(docId)).replica)),
     // By who holds it: a community dropped from the list meanwhile still has its replica to release.
     release: (docId) => (communities.holding(docId) ? communities.release(docId) : conversations.release(docId)),
     knownDocs: () => [...conversations.ids(), ...communities.ids()],
@@ -433,6 +448,19 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
             return account !== undefined && privacy.isBlocked(account);
           },
           setOpen: (docId) => sync.setOpen(docId),
+          // A thread has no requests and no one-to-one blocks: the receipts switch alone decides.
+          receipts: () => {
+            const on = privacy.settings().readReceipts;
+            return { share: on, show: on };
+          },
+          localRead: (id) => ({
+            get: () => communities.unread.localRead(id),
+            set: (read) => {
+              communities.unread.setLocalRead(id, read);
+              threadUnread.recount(id);
+            },
+          }),
+          watch: watchThread,
         },
         threadId,
       ),
@@ -456,6 +484,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
       // Once: a second stop (sign-out racing a page close) must not write to the closed store.
       stopping ??= (async () => {
         unread.stop();
+        threadUnread.stop();
         sync.stop();
         await conversations.closeAll();
         await communities.closeAll();

@@ -5,7 +5,7 @@ import { appendMessage, listMessages, memberKeyOf, type MessageView, type Positi
 import { fail, ok } from '../../protocol/errors';
 import type { ClientResult } from '../client-errors';
 import type { Communities } from './communities';
-import { conversationActions, previewOf, type ConversationActions } from './conversation-actions';
+import { conversationActions, previewOf, type ActionsContext, type ConversationActions } from './conversation-actions';
 import type { ConnectionState, DocConnection } from './doc-connection';
 import type { DocReplica } from './doc-replica';
 
@@ -27,6 +27,8 @@ export interface OpenThread extends ConversationActions {
   send(body: string): Promise<ClientResult<string>>;
   subscribe(listener: () => void): () => void;
   close(): Promise<void>;
+  /** Posts by others after my read position, as counted for the community home. */
+  unread(): number;
 }
 
 export interface OpenThreadDeps {
@@ -41,6 +43,12 @@ export interface OpenThreadDeps {
   blockedAuthor(threadId: string, author: string): boolean;
   /** The sync manager's live socket for the document on screen (null closes it). */
   setOpen(docId: string | null): Promise<DocConnection | null>;
+  /** As for conversations: whether my read position is shared (read receipts) and whether I see others'. */
+  receipts?: ActionsContext['receipts'];
+  /** My read position in this thread kept on this device only, for when it is not shared. */
+  localRead?(threadId: string): NonNullable<ActionsContext['localRead']>;
+  /** Keeps the thread's unread count current while it is open. */
+  watch?(replica: DocReplica): void;
 }
 
 export async function openThread(deps: OpenThreadDeps, threadId: string): Promise<ClientResult<OpenThread>> {
@@ -48,6 +56,7 @@ export async function openThread(deps: OpenThreadDeps, threadId: string): Promis
   const community = communities.view(threadId);
   if (!community || community.id === threadId) return fail('doc.not_found');
   const { replica } = await communities.acquire(threadId);
+  deps.watch?.(replica);
   const connection = await deps.setOpen(threadId);
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
@@ -64,6 +73,8 @@ export async function openThread(deps: OpenThreadDeps, threadId: string): Promis
     random: deps.random,
     now: deps.now,
     closed: () => closed,
+    ...(deps.receipts ? { receipts: deps.receipts } : {}),
+    ...(deps.localRead ? { localRead: deps.localRead(threadId) } : {}),
   });
   return ok({
     ...actions,
@@ -90,6 +101,7 @@ export async function openThread(deps: OpenThreadDeps, threadId: string): Promis
       await communities.markDirty(threadId);
       return ok(sent.value);
     },
+    unread: () => communities.unread.count(community.id, threadId),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,8 +1,10 @@
 // Unread counts: messages by others after my read position, recomputed whenever a replica changes and kept
-// in the sealed conversation list, so the list and the navigation show them without opening each document.
+// in a sealed list (conversations, and community threads, which share the layout), so lists and the navigation
+// show them without opening each document.
 import type * as Y from 'yjs';
+import { z } from 'zod';
 import type { Verifier } from '../../crypto';
-import { comparePositions, conversationParts, MessageEntry, readPositions, type MemberKey, type Position } from '../../docs';
+import { comparePositions, conversationParts, MessageEntry, MessageId, readPositions, type MemberKey, type Position } from '../../docs';
 import type { DocReplica } from './doc-replica';
 
 /**
@@ -29,6 +31,9 @@ export async function unreadCount(
   return n;
 }
 
+/** A read position as a sealed list keeps it on this device. */
+export const DevicePosition = z.object({ sentAt: z.number(), messageId: MessageId });
+
 /** What this device alone knows: a read position not shared (receipts off) and "Delete my copy". */
 export interface DeviceReadState {
   read?: Position;
@@ -45,14 +50,21 @@ export interface UnreadTrackerOptions {
   report(docId: string, unread: number): void;
 }
 
+/** One per kind of list: the engine has one for conversations and one for community threads. */
 export class UnreadTracker {
   #stopped = false;
   #counters = new Map<string, () => Promise<void>>();
+  #watched = new WeakSet<DocReplica>();
 
   constructor(private readonly o: UnreadTrackerOptions) {}
 
-  /** Recounts on every change of the replica until it is destroyed; counts run one at a time per replica. */
+  /**
+   * Recounts on every change of the replica until it is destroyed; counts run one at a time per replica.
+   * Watching the same replica again (a screen and the sync manager both load it) changes nothing.
+   */
   watch(replica: DocReplica): void {
+    if (this.#watched.has(replica)) return;
+    this.#watched.add(replica);
     let running = false;
     let again = false;
     const count = async (): Promise<void> => {

@@ -1,12 +1,14 @@
-// `npm run bench` runs every benchmark of issue 8 and prints one table each; `npm run bench -- --quick` runs a
-// reduced version in under a minute. `--only=relay,fanout` picks some; `--json=FILE` also writes the results;
-// `--profile=DIR` writes V8 CPU profiles of the server's measured windows there (read them with
-// `tsx bench/profile-summary.ts FILE`); BENCH_LOG=1 shows the server's log and the page's console. Everything talks
-// to loopback only; every loop is bounded in count and time.
+// `npm run bench` runs every benchmark of issue 8, and issue 6's community scale, and prints one table each;
+// `npm run bench -- --quick` runs a reduced version in under a minute. `--only=relay,fanout` picks some;
+// `--json=FILE` also writes the results; `--profile=DIR` writes V8 CPU profiles of the server's measured windows
+// (and of the community-scale pages in Chromium) there (read them with `tsx bench/profile-summary.ts FILE`);
+// BENCH_LOG=1 shows the server's log and the page's console. Everything talks to loopback only; every loop is
+// bounded in count and time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { coldOpenBench } from './cold-open';
+import { communityScaleBench } from './community-scale';
 import { connectionsBench } from './connections';
 import { cryptoBench } from './crypto';
 import { fanoutBench } from './fanout';
@@ -24,6 +26,7 @@ const BENCHMARKS: Array<{ id: string; run: (ctx: BenchContext) => Promise<BenchR
   { id: 'storage', run: storageBench },
   { id: 'connections', run: connectionsBench },
   { id: 'cold-open', run: coldOpenBench },
+  { id: 'community-scale', run: communityScaleBench },
 ];
 
 interface Args {

@@ -150,6 +150,14 @@ async function main(): Promise<void> {
           for (let i = 0; i < cmd.items.length; i += 500) store.commit(cmd.items.slice(i, i + 500));
           return reply(cmd.id, null);
         }
+        case 'community-members': {
+          const now = Date.now();
+          db.transaction(() => {
+            repos.documents.addMembers(cmd.communityId, cmd.accountIds, cmd.addedBy, 0, now);
+            for (const accountId of cmd.accountIds) repos.communities.setRole(cmd.communityId, accountId, 'member', now);
+          });
+          return reply(cmd.id, null);
+        }
         case 'storage':
           return reply(cmd.id, storage(db, cmd.docId));
         case 'exit':

@@ -38,6 +38,8 @@ export interface BenchServer {
   seed(accounts: SeedAccount[], docs: SeedDoc[]): Promise<void>;
   tickets(accountIds: string[]): Promise<string[]>;
   commit(items: CommitItem[]): Promise<void>;
+  /** Seeded accounts become plain members of an existing community (the rows an accepted invitation writes). */
+  communityMembers(communityId: string, addedBy: string, accountIds: string[]): Promise<void>;
   storage(docId: string): Promise<StorageReport>;
   /** CPU profile of the server between these two calls, written to `path` (.cpuprofile). */
   profileStart(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     seed: (accounts, docs) => call<void>({ type: 'seed', accounts, docs }),
     tickets: (accountIds) => call<string[]>({ type: 'tickets', accountIds }),
     commit: (items) => call<void>({ type: 'commit', items }),
+    communityMembers: (communityId, addedBy, accountIds) => call<void>({ type: 'community-members', communityId, addedBy, accountIds }),
     storage: (docId) => call<StorageReport>({ type: 'storage', docId }),
     profileStart: () => call<void>({ type: 'profile-start' }),
     profileStop: (path) => call<void>({ type: 'profile-stop', path }),

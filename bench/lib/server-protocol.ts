@@ -45,6 +45,7 @@ export type ChildCommand = { id: number } & (
   | { type: 'seed'; accounts: SeedAccount[]; docs: SeedDoc[] }
   | { type: 'tickets'; accountIds: string[] }
   | { type: 'commit'; items: CommitItem[] }
+  | { type: 'community-members'; communityId: string; addedBy: string; accountIds: string[] }
   | { type: 'storage'; docId: string }
   | { type: 'profile-start' }
   | { type: 'profile-stop'; path: string }

@@ -21,6 +21,8 @@ import { NewThreadForm } from './new-thread-form';
 import { useCommunity } from './use-community';
 import { useCommunityUnread } from './use-community-unread';
 
+const THREAD_PAGE = 100;
+
 export function CommunityScreen() {
   const params = useSearchParams();
   const communityId = params.get('id');
@@ -29,6 +31,8 @@ export function CommunityScreen() {
   const [kind, setKind] = useState<ThreadKind | ''>('');
   const [status, setStatus] = useState<ThreadStatus | ''>('');
   const [posting, setPosting] = useState(false);
+  // A large community lists its most recent threads first and the rest on request: thousands of rows stay out of the page.
+  const [shown, setShown] = useState(THREAD_PAGE);
   const { state, missing } = useCommunity(engine, communityId, { ...(channel ? { channel } : {}), ...(kind ? { kind } : {}), ...(status ? { status } : {}) });
   const unread = useCommunityUnread(engine, communityId, state);
 
@@ -102,7 +106,7 @@ export function CommunityScreen() {
           <p className="muted">{filtered ? 'No threads match these filters.' : 'No threads yet. Post what you need or can offer.'}</p>
         ) : null}
         <ul className="thread-list" aria-label="Threads">
-          {state.threads.map((t) => (
+          {state.threads.slice(0, shown).map((t) => (
             <li key={t.id}>
               <Link href={`/thread/?id=${encodeURIComponent(t.id)}`} className="thread-link">
                 <span className="thread-title-row">
@@ -123,6 +127,11 @@ export function CommunityScreen() {
             </li>
           ))}
         </ul>
+        {state.threads.length > shown ? (
+          <button type="button" className="button ghost" onClick={() => setShown((n) => n + THREAD_PAGE)}>
+            Show more threads ({state.threads.length - shown} more)
+          </button>
+        ) : null}
       </section>
       <MembersSection engine={engine} state={state} />
       <CommunitySettings engine={engine} state={state} />

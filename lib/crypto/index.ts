@@ -26,3 +26,5 @@ export type { WebCryptoBackendOptions } from './web-crypto-backend';
 export { webCryptoBackend } from './web-crypto-backend';
 export { tweetnaclBackend } from './tweetnacl-backend';
 export { bestEd25519Backend } from './best-backend';
+export type { AsyncSigner } from './async-signer';
+export { createAsyncSigner } from './async-signer';

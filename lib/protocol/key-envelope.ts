@@ -18,7 +18,7 @@
 // box key then opens none of the envelopes they sent. Authenticity comes from the signature, which binds the
 // document, epoch, recipient and box together, so an envelope cannot be replayed for another of them.
 import nacl from 'tweetnacl';
-import { sign, type RandomBytes, type Verifier } from '../crypto/index';
+import { sign, type AsyncSigner, type RandomBytes, type Verifier } from '../crypto/index';
 import { docIdBytes, EPOCH_KEY_BYTES, readU32, requireDocIdBytes, requireEpoch } from './envelope';
 import { toBase64url } from './base64url';
 import { fail, ok, type Result } from './errors';
@@ -62,6 +62,20 @@ export interface SealKeyEnvelopeInput {
 }
 
 export function sealKeyEnvelope(input: SealKeyEnvelopeInput): Uint8Array {
+  const out = unsignedKeyEnvelope(input);
+  out.set(sign(KEY_ENVELOPE_CONTEXT, out.subarray(0, SIGNED_BYTES), input.sender.secretKey), SIGNED_BYTES);
+  return out;
+}
+
+/** The same bytes as sealKeyEnvelope, signed by an async signer (WebCrypto where it exists: a rotation seals many). */
+export async function sealKeyEnvelopeAsync(input: Omit<SealKeyEnvelopeInput, 'sender'> & { sender: { publicKey: Uint8Array } }, signer: AsyncSigner): Promise<Uint8Array> {
+  const out = unsignedKeyEnvelope(input);
+  out.set(await signer.sign(KEY_ENVELOPE_CONTEXT, out.subarray(0, SIGNED_BYTES)), SIGNED_BYTES);
+  return out;
+}
+
+/** Everything but the signature: the key boxed to the recipient with a fresh ephemeral key pair. */
+function unsignedKeyEnvelope(input: Omit<SealKeyEnvelopeInput, 'sender'> & { sender: { publicKey: Uint8Array } }): Uint8Array {
   const docId = requireDocIdBytes(input.docId);
   requireEpoch(input.epoch);
   if (input.key.length !== EPOCH_KEY_BYTES) throw new RangeError('epoch key must be 32 bytes');
@@ -82,7 +96,6 @@ export function sealKeyEnvelope(input: SealKeyEnvelopeInput): Uint8Array {
   out.set(ephemeral.publicKey, 85);
   out.set(nonce, 117);
   out.set(box, 141);
-  out.set(sign(KEY_ENVELOPE_CONTEXT, out.subarray(0, SIGNED_BYTES), input.sender.secretKey), SIGNED_BYTES);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVerifier, generateIdentity, sign, tweetnaclBackend, webCryptoBackend, type Identity } from '../../lib/crypto/index';
+import { createAsyncSigner, createVerifier, generateIdentity, sign, tweetnaclBackend, webCryptoBackend, type Identity } from '../../lib/crypto/index';
 import { MAX_KEY_ENVELOPE_BYTES } from '../../lib/protocol/api-docs';
 import { toBase64url } from '../../lib/protocol/base64url';
 import { ERRORS, isErrorCode } from '../../lib/protocol/errors';
@@ -9,6 +9,7 @@ import {
   decodeKeyEnvelope,
   openKeyEnvelope,
   sealKeyEnvelope,
+  sealKeyEnvelopeAsync,
   verifyKeyEnvelope,
 } from '../../lib/protocol/key-envelope';
 import { hex, seededRandom } from './fixtures/seeded-random';
@@ -170,6 +171,39 @@ describe('key envelope rejections', () => {
     for (const code of codes) {
       expect(isErrorCode(code), code).toBe(true);
       if (isErrorCode(code)) expect(ERRORS[code].close).toBe(4000 + ERRORS[code].status);
+    }
+  });
+});
+
+describe('sealing with the async signer (WebCrypto Ed25519 where it exists)', () => {
+  const input = (r: ReturnType<typeof seededRandom>) => ({
+    docId,
+    epoch: 7,
+    key: epochKey,
+    recipient: { signingPublicKey: bob.signing.publicKey, boxPublicKey: bob.box.publicKey },
+    random: r,
+  });
+
+  it('gives the very bytes of sealKeyEnvelope, through WebCrypto in Node, and they open', async () => {
+    const signer = await createAsyncSigner(alice.signing.secretKey);
+    expect(signer.backend).toBe('webcrypto');
+    const sync = sealKeyEnvelope({ ...input(seededRandom('same')), sender: alice.signing });
+    const viaWebCrypto = await sealKeyEnvelopeAsync({ ...input(seededRandom('same')), sender: { publicKey: alice.signing.publicKey } }, signer);
+    expect(hex(viaWebCrypto)).toBe(hex(sync));
+    expect(await openAs(viaWebCrypto, bob, { expectedEpoch: 7 })).toMatchObject({ ok: true });
+  });
+
+  it('falls back to tweetnacl without WebCrypto, or when WebCrypto signs differently, with the same bytes', async () => {
+    const without = await createAsyncSigner(alice.signing.secretKey, null);
+    const lying = await createAsyncSigner(alice.signing.secretKey, {
+      importKey: globalThis.crypto.subtle.importKey.bind(globalThis.crypto.subtle),
+      sign: async () => new Uint8Array(64).buffer,
+    } as unknown as SubtleCrypto);
+    const sync = sealKeyEnvelope({ ...input(seededRandom('fallback')), sender: alice.signing });
+    for (const signer of [without, lying]) {
+      expect(signer.backend).toBe('tweetnacl');
+      const sealed = await sealKeyEnvelopeAsync({ ...input(seededRandom('fallback')), sender: { publicKey: alice.signing.publicKey } }, signer);
+      expect(hex(sealed)).toBe(hex(sync));
     }
   });
 });

@@ -2,7 +2,7 @@
 // removal with rotation. A thread is a conversation-layout document read and written with its community's
 // epoch keys, so one EpochKeys per community serves the community document and all its threads.
 import { z } from 'zod';
-import type { Identity, RandomBytes, Verifier } from '../../crypto';
+import { createAsyncSigner, type AsyncSigner, type Identity, type RandomBytes, type Verifier } from '../../crypto';
 import {
   addThreadEntry,
   appendMessage,
@@ -32,7 +32,7 @@ import { CommunityView, type CommunityMemberView } from '../../protocol/api-comm
 import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import { fail, ok } from '../../protocol/errors';
 import { deriveInviteKeys, inviteFragment, inviteProofHash, openInviteKey, parseInviteFragment, sealInviteKey } from '../../protocol/invite';
-import { sealKeyEnvelope } from '../../protocol/key-envelope';
+import { sealKeyEnvelope, sealKeyEnvelopeAsync } from '../../protocol/key-envelope';
 import type { ClientResult } from '../client-errors';
 import type { CommunitiesApi } from './communities-api';
 import { DocReplica } from './doc-replica';
@@ -147,6 +147,8 @@ export class Communities {
   #listeners = new Set<() => void>();
   #destroying = new Set<Promise<void>>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Signs rotations' key envelopes (WebCrypto Ed25519 where it exists), made once. */
+  #signer: Promise<AsyncSigner> | null = null;
 
   /** Unread posts per thread, channel and community; changes have their own subscription (they are frequent). */
   readonly unread: ThreadUnread;
@@ -753,16 +755,21 @@ export class Communities {
   }
 
   /**
-   * One key envelope per member. Each costs a few milliseconds (an X25519 box and an Ed25519 signature in
-   * tweetnacl): for a community of a thousand the page gets a turn every few milliseconds instead of freezing.
+   * One key envelope per member. Each costs milliseconds (an X25519 box in tweetnacl, and the Ed25519 signature,
+   * through WebCrypto where it exists): for a community of a thousand the page gets a turn every few milliseconds
+   * instead of freezing.
    */
   async #sealForMembers(communityId: string, epoch: number, key: Uint8Array, members: CommunityMemberView[]) {
     const out: Array<{ recipientId: string; envelope: string }> = [];
+    this.#signer ??= createAsyncSigner(this.deps.identity.signing.secretKey);
+    const signer = await this.#signer;
+    const sender = { publicKey: this.deps.identity.signing.publicKey };
     let slice = performance.now();
     for (const m of members) {
       if (!m.signingPublicKey || !m.boxPublicKey) continue;
-      const to = { signingPublicKey: fromBase64url(m.signingPublicKey)!, boxPublicKey: fromBase64url(m.boxPublicKey)! };
-      out.push({ recipientId: m.accountId, envelope: toBase64url(this.#sealKey(communityId, epoch, key, to)) });
+      const recipient = { signingPublicKey: fromBase64url(m.signingPublicKey)!, boxPublicKey: fromBase64url(m.boxPublicKey)! };
+      const sealed = await sealKeyEnvelopeAsync({ docId: communityId, epoch, key, recipient, sender, random: this.deps.random }, signer);
+      out.push({ recipientId: m.accountId, envelope: toBase64url(sealed) });
       if (performance.now() - slice > SEAL_SLICE_MS) {
         await yieldToPage();
         slice = performance.now();

@@ -89,7 +89,12 @@ export const DirectoryEntry = z.strictObject({ communityId: DocId, name: z.strin
 export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 export const DirectoryResults = z.strictObject({ communities: z.array(DirectoryEntry) });
 
-export const CommunityMemberView = z.strictObject({ ...MemberView.shape, role: CommunityRole });
+export const CommunityMemberView = z.strictObject({
+  ...MemberView.shape,
+  role: CommunityRole,
+  /** Invited directly and not answered yet: holds the key, has not joined. */
+  invited: z.literal(true).optional(),
+});
 export type CommunityMemberView = z.infer<typeof CommunityMemberView>;
 
 export const ThreadDocView = z.strictObject({ id: DocId, createdBy: Id.nullable(), createdAt: z.number().int(), seq: z.number().int() });

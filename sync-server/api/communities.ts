@@ -50,6 +50,7 @@ export function communityView(deps: ApiDeps, communityId: string, viewerId: stri
       boxPublicKey: m.deleted ? null : toBase64url(m.boxPublicKey),
       joinedEpoch: m.joinedEpoch,
       role: roles.get(m.accountId) ?? 'member',
+      ...(m.status === 'request' ? { invited: true as const } : {}),
     })),
     keyEnvelopes: documents
       .keyEnvelopesFor(communityId, viewerId)

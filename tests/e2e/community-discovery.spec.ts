@@ -63,6 +63,10 @@ test('a listed community is found in the directory; an invitation by handle is a
   await expect(inviting.getByRole('alert')).toContainText('Nobody has the handle @nobody_has_this_handle');
   await inviteByHandle(owner.page, tess.user.handle);
   await expect(inviting.getByRole('status')).toContainText(`Invited @${tess.user.handle}`);
+  // The owner's member list says Tess has not answered yet, and offers no role change for her.
+  const tessRow = owner.page.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: `@${tess.user.handle}` });
+  await expect(tessRow).toContainText('Invited, not answered yet');
+  await expect(tessRow.getByRole('button', { name: /moderator/ })).toHaveCount(0);
 
   // Tess sees the invitation (the main navigation counts it) with the community's name, accepts, and posts.
   await expect(navCommunities(tess.page)).toHaveAccessibleName(/Communities\s*1 invitation$/, { timeout: 30_000 });
@@ -86,6 +90,8 @@ test('a listed community is found in the directory; an invitation by handle is a
   await expect(messages(tess.page)).toHaveCount(1);
   await expect(messages(tess.page).first()).toContainText('Just for one afternoon');
   await expect(messages(tess.page).first()).not.toContainText('Pending', { timeout: 30_000 });
+  await expect(tessRow).not.toContainText('Invited', { timeout: 30_000 });
+  await expect(tessRow.getByRole('button', { name: /moderator/ })).toHaveCount(1);
 
   // The owner invites the seeker too, who declines: the invitation disappears and the community is not theirs.
   await inviteByHandle(owner.page, seeker.user.handle);

@@ -42,16 +42,21 @@ export function MembersSection({ engine, state }: { engine: DeviceEngine; state:
         {state.members.map((m) => {
           const me = m.accountId === engine.accountId;
           const name = nameOf(m);
-          const canPromote = owner && !me && mayChange('promote', m);
-          const canDemote = owner && !me && mayChange('demote', m);
-          const canTransfer = owner && !me && mayChange('transfer', m);
+          const joined = m.invited !== true;
+          const canPromote = owner && !me && joined && mayChange('promote', m);
+          const canDemote = owner && !me && joined && mayChange('demote', m);
+          const canTransfer = owner && !me && joined && mayChange('transfer', m);
           return (
             <li key={m.accountId}>
               <span>
                 <span className="member-name">{name}</span>
                 {m.handle ? <span className="muted small"> @{m.handle}</span> : null}
               </span>
-              <span className={`role-badge ${m.role}`}>{ROLE_LABEL[m.role]}</span>
+              {joined ? (
+                <span className={`role-badge ${m.role}`}>{ROLE_LABEL[m.role]}</span>
+              ) : (
+                <span className="role-badge invited">Invited, not answered yet</span>
+              )}
               {canPromote || canDemote || canTransfer || (!me && m.role !== 'owner' && mayRemove(m.role)) ? (
                 <span className="member-actions">
                   {canPromote ? (

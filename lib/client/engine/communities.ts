@@ -294,7 +294,8 @@ export class Communities {
         verifiedRole: m.signingPublicKey ? (roster.get(m.signingPublicKey as MemberKey)?.role ?? null) : null,
       }));
       const listed = new Set(view.members.map((m) => m.signingPublicKey));
-      const rolesDisagree = members.some((m) => m.verifiedRole !== m.role) || [...roster.keys()].some((k) => !listed.has(k));
+      // Someone invited directly has no signed join record until they accept.
+      const rolesDisagree = members.some((m) => m.invited !== true && m.verifiedRole !== m.role) || [...roster.keys()].some((k) => !listed.has(k));
       const historyBy = historySetBy(replica.inner);
       const historyRole = historyBy === null ? 'owner' : roster.get(historyBy)?.role;
       const history = historyRole === 'owner' || historyRole === 'moderator' ? readHistoryVisibility(replica.inner) : 'joined';

@@ -124,11 +124,24 @@ export class SyncService implements AccessChanges {
     this.#forgetIfIdle(room);
   }
 
-  /** Closes every peer of an account in a document (removed from it) or everywhere (signed out). */
-  evict(accountId: string, docId: string | null, code: number, reason: string): void {
+  /** Closes every peer of an account in some documents (removed from them) or everywhere (null: signed out). */
+  evict(accountId: string, docId: string | ReadonlySet<string> | null, code: number, reason: string): void {
+    const inScope = (room: string) => docId === null || (typeof docId === 'string' ? room === docId : docId.has(room));
     for (const [peer, state] of this.#peers) {
-      if (peer.accountId !== accountId || (docId !== null && state.room.docId !== docId)) continue;
+      if (peer.accountId !== accountId || !inScope(state.room.docId)) continue;
       // Same as any other refusal: a stock client learns why from the auth frame, not only from the close.
+      if (isErrorCode(reason)) peer.send(encodeFrame({ type: 'auth-denied', reason }));
+      this.#close(peer, state, code, reason);
+    }
+  }
+
+  /** Closes every socket on one document (it is being deleted): only that room's peers are visited. */
+  closeRoom(docId: string, code: number, reason: string): void {
+    const room = this.rooms.get(docId);
+    if (!room) return;
+    for (const peer of [...room.peers]) {
+      const state = this.#peers.get(peer);
+      if (!state) continue;
       if (isErrorCode(reason)) peer.send(encodeFrame({ type: 'auth-denied', reason }));
       this.#close(peer, state, code, reason);
     }

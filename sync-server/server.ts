@@ -237,7 +237,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           httpServer.off('error', reject);
           const port = (httpServer.address() as AddressInfo).port;
           computeOrigins(port);
-          stopHeartbeat = startHeartbeat(registry, limits.heartbeatMs);
+          stopHeartbeat = startHeartbeat(registry, limits.heartbeatMs, (sessionId) => {
+            const session = repos.sessions.findById(sessionId);
+            if (session === undefined || session.revokedAt !== null) return { code: ERRORS['auth.session_revoked'].close, reason: 'auth.session_revoked' };
+            if (session.expiresAt <= clock.now()) return { code: ERRORS['auth.session_expired'].close, reason: 'auth.session_expired' };
+            return null;
+          });
           resolve(port);
         });
       });

@@ -1,6 +1,6 @@
 // Sync sockets: tickets (single use, expiring, session-bound), the origin allow-list, frame limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TICKET_TTL_MS, TicketResponse } from '../../lib/protocol/api';
+import { SESSION_TTL_MS, TICKET_TTL_MS, TicketResponse } from '../../lib/protocol/api';
 import { DEFAULT_LIMITS } from '../../sync-server/limits/limits';
 import { call, codeOf } from './helpers/api';
 import { dbFingerprint } from './helpers/db';
@@ -166,5 +166,29 @@ describe('paths and frames', () => {
     });
     expect(ws.readyState).toBe(ws.OPEN);
     ws.close();
+  });
+});
+
+describe('sessions that end while their sockets are open', () => {
+  it('closes the sockets of an expired session at the next heartbeat with 4401 auth.session_expired, and keeps a live one', async () => {
+    const quick = await startServer({ limits: { heartbeatMs: 100 } });
+    try {
+      const [ending, staying] = [await makeUser(quick), await makeUser(quick)];
+      const doc = await connect(quick, ending.token, '/sync');
+      const events = await connect(quick, ending.token, '/sync/~events');
+      const closed = [waitForClose(doc), waitForClose(events)];
+      // The other session is touched (it slides) just before the clock passes the first one's expiry.
+      quick.clock.advance(SESSION_TTL_MS - 1000);
+      expect((await call(quick, 'POST', '/api/tickets', { token: staying.token })).status).toBe(200);
+      const live = await connect(quick, staying.token, '/sync');
+      quick.clock.advance(2000);
+      for (const c of await Promise.all(closed)) expect(c).toEqual({ code: 4401, reason: 'auth.session_expired' });
+      // Several heartbeats later the live session's socket is still open.
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect(live.readyState).toBe(live.OPEN);
+      live.close();
+    } finally {
+      await quick.dispose();
+    }
   });
 });

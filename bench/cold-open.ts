@@ -4,62 +4,25 @@
 // (every message verified) and searchable; again after the engine compacted the log; reference: plain Yjs with
 // y-indexeddb loading the same messages unencrypted in the same page.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { initConversation, memberKeyOf } from '../lib/docs';
-import { SessionGrant } from '../lib/protocol/api';
 import { toBase64url } from '../lib/protocol/base64url';
 import { sealKeyEnvelope } from '../lib/protocol/key-envelope';
 import { pick, type BenchContext } from './lib/context';
 import { fastIdentity } from './lib/fast-keys';
 import { buildHistory } from './lib/history';
 import { newDocId } from './lib/rooms';
-import { startServer, type BenchServer } from './lib/server-process';
+import { bundlePage, signUp } from './lib/browser-bench';
+import { startServer } from './lib/server-process';
 import { median } from './lib/stats';
 import type { BenchResult, Row } from './lib/table';
 
 const PAGE = fileURLToPath(new URL('./browser/cold-open-page.ts', import.meta.url));
-const b64 = (n: number) => toBase64url(new Uint8Array(randomBytes(n)));
 
-async function bundlePage(dir: string): Promise<void> {
-  await build({
-    entryPoints: [PAGE],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    outfile: join(dir, 'bench.js'),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="en"><meta charset="utf-8"><title>cold open</title><script type="module" src="/bench.js"></script></html>');
-}
-
-async function signUp(server: BenchServer, name: string, identity: ReturnType<typeof fastIdentity>): Promise<SessionGrant> {
-  const response = await fetch(`${server.url}/api/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      handle: `${name}_${randomBytes(4).toString('hex')}`,
-      displayName: name,
-      deviceName: 'bench',
-      signingPublicKey: toBase64url(identity.signing.publicKey),
-      boxPublicKey: toBase64url(identity.box.publicKey),
-      kdf: { algorithm: 'PBKDF2-SHA256', iterations: 600_000, salt: b64(16) },
-      authKey: b64(32),
-      recoveryAuthKey: b64(32),
-      passphraseBackup: b64(136),
-      recoveryBackup: b64(136),
-    }),
-  });
-  if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
-  return SessionGrant.parse(await response.json());
-}
 
 interface OpenResult {
   scriptMs: number;
@@ -94,7 +57,7 @@ export async function coldOpenBench(ctx: BenchContext): Promise<BenchResult> {
   const count = Number(process.env.BENCH_COLD_COUNT ?? pick(ctx, 300, 10_000));
   const runs = Number(process.env.BENCH_COLD_RUNS ?? pick(ctx, 2, 5));
   const staticDir = mkdtempSync(join(tmpdir(), 'hn-bench-page-'));
-  await bundlePage(staticDir);
+  await bundlePage(PAGE, staticDir, { title: 'cold open' });
   const server = await startServer({ mode: 'ours', staticDir });
   const browser = await ctx.browser();
   // The server's CSP forbids eval, which Playwright's string predicates need; the page itself is unaffected.

@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import * as Y from 'yjs';
 import { addThreadEntry, initCommunity, setThreadStatus, type ThreadKind } from '../lib/docs';
@@ -26,49 +25,14 @@ import { fastIdentity, sealEnvelopeFast } from './lib/fast-keys';
 import { bodies } from './lib/history';
 import { OuterWriter } from './lib/lean-client';
 import { makeMembers, newDocId, seedAccounts } from './lib/rooms';
+import { bundlePage, signUp } from './lib/browser-bench';
 import { startServer, type BenchServer } from './lib/server-process';
 import { median } from './lib/stats';
 import { fmt, type BenchResult, type Row } from './lib/table';
 
 const PAGE = fileURLToPath(new URL('./browser/community-scale-page.ts', import.meta.url));
-const b64 = (n: number) => toBase64url(new Uint8Array(randomBytes(n)));
 type Owner = ReturnType<typeof fastIdentity>;
 
-async function bundlePage(dir: string, minify: boolean): Promise<void> {
-  await build({
-    entryPoints: [PAGE],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify,
-    outfile: join(dir, 'bench.js'),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="en"><meta charset="utf-8"><title>community scale</title><script type="module" src="/bench.js"></script></html>');
-}
-
-async function signUp(server: BenchServer, name: string, identity: Owner): Promise<SessionGrant> {
-  const response = await fetch(`${server.url}/api/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      handle: `${name}_${randomBytes(4).toString('hex')}`,
-      displayName: name,
-      deviceName: 'bench',
-      signingPublicKey: toBase64url(identity.signing.publicKey),
-      boxPublicKey: toBase64url(identity.box.publicKey),
-      kdf: { algorithm: 'PBKDF2-SHA256', iterations: 600_000, salt: b64(16) },
-      authKey: b64(32),
-      recoveryAuthKey: b64(32),
-      passphraseBackup: b64(136),
-      recoveryBackup: b64(136),
-    }),
-  });
-  if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
-  return SessionGrant.parse(await response.json());
-}
 
 /** A community made through the API, as the engine's `create` does: the owner's epoch-0 key envelope only. */
 async function createCommunity(server: BenchServer, grant: SessionGrant, owner: Owner, key: Uint8Array): Promise<string> {
@@ -186,7 +150,7 @@ export async function communityScaleBench(ctx: BenchContext): Promise<BenchResul
   const rotations = Number(process.env.BENCH_COMMUNITY_ROTATIONS ?? pick(ctx, 1, 3));
   const staticDir = mkdtempSync(join(tmpdir(), 'hn-bench-page-'));
   // Profiled pages are not minified, so the profile names the project's functions.
-  await bundlePage(staticDir, !ctx.profileDir);
+  await bundlePage(PAGE, staticDir, { title: 'community scale', minify: !ctx.profileDir });
   const profileOf = (name: string) => (ctx.profileDir ? join(ctx.profileDir, `community-scale-${name}.cpuprofile`) : undefined);
   const server = await startServer({ mode: 'ours', staticDir });
   const browser = await ctx.browser();

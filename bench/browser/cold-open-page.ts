@@ -7,24 +7,12 @@
 //   plain-open   reference: plain Yjs + y-indexeddb loading the same messages, unencrypted, no verification
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import type { z } from 'zod';
-import { createVerifier, webCryptoBackend, webRandom, type Identity } from '../../lib/crypto';
 import { conversationParts, listMessages, MessageEntry } from '../../lib/docs';
-import type { Account } from '../../lib/protocol/api';
-import { fromBase64url } from '../../lib/protocol/base64url';
-import { fail, ok } from '../../lib/protocol/errors';
-import { errorCodeOf } from '../../lib/client/api';
-import type { ClientResult } from '../../lib/client/client-errors';
-import { createEngine } from '../../lib/client/engine/engine';
+import { painted, pageEngine, until, type PageSession } from './page-engine';
 
-interface Params {
+interface Params extends PageSession {
   mode: 'populate' | 'open' | 'compact' | 'plain-open';
-  token: string;
-  account: Account;
-  signing: { publicKey: string; secretKey: string };
-  box: { publicKey: string; secretKey: string };
   docId: string;
-  dbName: string;
   expected: number;
 }
 
@@ -32,7 +20,6 @@ const PLAIN_DB = 'bench-plain-reference';
 /** When this module started running: everything before is loading and parsing the bundle. */
 const scriptMs = performance.now();
 const SHOWN = 50;
-const bytes = (text: string) => fromBase64url(text)!;
 const w = window as unknown as { __benchResult?: unknown };
 
 function render(rows: Array<{ author: string; body: string | null }>): void {
@@ -45,56 +32,7 @@ function render(rows: Array<{ author: string; body: string | null }>): void {
   document.body.replaceChildren(list);
 }
 
-/** Resolves after the frame that contains the DOM change has been produced. */
-const painted = () => new Promise<number>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
-
-async function engineFor(p: Params, online: boolean, compactAt?: number) {
-  const identity: Identity = {
-    signing: { publicKey: bytes(p.signing.publicKey), secretKey: bytes(p.signing.secretKey) },
-    box: { publicKey: bytes(p.box.publicKey), secretKey: bytes(p.box.secretKey) },
-  };
-  const request = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ClientResult<z.infer<S>>> => {
-    if (!online) return fail('network.offline');
-    let res: Response;
-    try {
-      res = await fetch(path, {
-        method,
-        headers: { authorization: `Bearer ${p.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      return fail('network.offline');
-    }
-    const json: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) return fail(errorCodeOf(res.status, json));
-    const parsed = schema.safeParse(json);
-    return parsed.success ? ok(parsed.data) : fail('response.invalid');
-  };
-  const verifier = createVerifier(webCryptoBackend());
-  const engine = await createEngine({
-    request,
-    identity,
-    account: p.account,
-    verifier,
-    random: webRandom,
-    now: () => Date.now(),
-    indexedDB,
-    subtle: crypto.subtle,
-    socket: { syncUrl: `ws://${location.host}/sync`, WebSocket },
-    onSignedOut: () => {},
-    dbName: p.dbName,
-    ...(compactAt ? { compactAt } : {}),
-  });
-  return { engine, verifier };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const engineFor = (p: Params, online: boolean, compactAt?: number) => pageEngine(p, { online, ...(compactAt ? { compactAt } : {}) });
 
 async function populate(p: Params) {
   const { engine } = await engineFor(p, true);

@@ -11,27 +11,17 @@
 //   plain-open   reference: the same document from plain y-indexeddb, the thread map read, sorted, painted, filtered
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import type { z } from 'zod';
-import { createVerifier, webCryptoBackend, webRandom, type Identity } from '../../lib/crypto';
+import { webRandom } from '../../lib/crypto';
 import { communityParts, ThreadIndexEntry } from '../../lib/docs';
-import type { Account } from '../../lib/protocol/api';
 import { fromBase64url } from '../../lib/protocol/base64url';
-import { fail, ok } from '../../lib/protocol/errors';
 import { sealKeyEnvelope } from '../../lib/protocol/key-envelope';
-import { errorCodeOf } from '../../lib/client/api';
-import type { ClientResult } from '../../lib/client/client-errors';
-import { createEngine } from '../../lib/client/engine/engine';
+import { painted, pageEngine, until, type PageSession, type PostTiming } from './page-engine';
 
-interface Params {
+interface Params extends PageSession {
   mode: 'rotate' | 'populate' | 'open' | 'plain-open';
-  token: string;
-  account: Account;
-  signing: { publicKey: string; secretKey: string };
-  box: { publicKey: string; secretKey: string };
   /** The big community (rotation) and the one with the thread index (open). */
   rotateId: string;
   threadsId: string;
-  dbName: string;
   members: number;
   threads: number;
   runs: number;
@@ -42,63 +32,7 @@ const SHOWN = 50;
 const bytes = (text: string) => fromBase64url(text)!;
 const w = window as unknown as { __benchResult?: unknown };
 
-interface PostTiming {
-  path: string;
-  startMs: number;
-  endMs: number;
-  requestBytes: number;
-  status: number;
-}
-
-async function engineFor(p: Params, online: boolean, posts: PostTiming[] = []) {
-  const identity: Identity = {
-    signing: { publicKey: bytes(p.signing.publicKey), secretKey: bytes(p.signing.secretKey) },
-    box: { publicKey: bytes(p.box.publicKey), secretKey: bytes(p.box.secretKey) },
-  };
-  const request = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ClientResult<z.infer<S>>> => {
-    if (!online) return fail('network.offline');
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const startMs = performance.now();
-    let res: Response;
-    try {
-      res = await fetch(path, {
-        method,
-        headers: { authorization: `Bearer ${p.token}`, ...(text === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: text,
-      });
-    } catch {
-      return fail('network.offline');
-    }
-    const json: unknown = await res.json().catch(() => undefined);
-    if (method === 'POST') posts.push({ path, startMs, endMs: performance.now(), requestBytes: text?.length ?? 0, status: res.status });
-    if (!res.ok) return fail(errorCodeOf(res.status, json));
-    const parsed = schema.safeParse(json);
-    return parsed.success ? ok(parsed.data) : fail('response.invalid');
-  };
-  const verifier = createVerifier(webCryptoBackend());
-  const engine = await createEngine({
-    request,
-    identity,
-    account: p.account,
-    verifier,
-    random: webRandom,
-    now: () => Date.now(),
-    indexedDB,
-    subtle: crypto.subtle,
-    socket: { syncUrl: `ws://${location.host}/sync`, WebSocket },
-    onSignedOut: () => {},
-    dbName: p.dbName,
-  });
-  return { engine, identity };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const engineFor = (p: Params, online: boolean, posts: PostTiming[] = []) => pageEngine(p, { online, posts });
 
 /**
  * How long the page could not respond: the longest main-thread task Chromium reports ('longtask', over 50 ms)
@@ -160,8 +94,6 @@ const yieldToPage = (): Promise<void> =>
     channel.port2.postMessage(null);
   });
 
-/** Resolves after the frame that contains the DOM change has been produced. */
-const painted = () => new Promise<number>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
 
 function render(rows: ThreadIndexEntry[]): void {
   const list = document.createElement('ol');

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DocReplica } from '../../lib/client/engine/doc-replica';
 import type { Device } from './helpers/engine-device';
 import { eventually, startDevice } from './helpers/engine-device';
 import { engineScene, unwrap } from './helpers/engine-scene';
@@ -47,21 +46,6 @@ async function communityWithThread(marker = '') {
   return { owner, b, c, communityId, threadId, figures: { created, joined } };
 }
 
-/** Resolves once the replica's writes are stored by the server, or false after `ms`. */
-function flushed(replica: DocReplica, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!replica.hasPending()) return resolve(true);
-    const timer = setTimeout(() => done(false), ms);
-    const stop = replica.subscribe(() => {
-      if (!replica.hasPending()) done(true);
-    });
-    function done(value: boolean) {
-      clearTimeout(timer);
-      stop();
-      resolve(value);
-    }
-  });
-}
 
 /** Opens the thread on the device until its posts include `body` (one socket, as a screen would hold it). */
 async function waitForPost(d: Device, threadId: string, body: string, what: string): Promise<void> {
@@ -175,7 +159,7 @@ describe('communities in the client engine', () => {
     expect(d.engine.communities.list()).toEqual([]);
 
     let leaveFlushed: boolean | null = null;
-    unwrap(await c.engine.communities.leave(communityId, async (replica) => (leaveFlushed = await flushed(replica, 5_000))));
+    unwrap(await c.engine.communities.leave(communityId, async (replica) => (leaveFlushed = await replica.flushed(5_000))));
     expect(leaveFlushed).toBe(true);
     expect(c.engine.communities.list()).toEqual([]);
     await eventually(() => owner.engine.communities.view(communityId)?.rotationNeeded === true, 'the owner hears that C left');

@@ -8,7 +8,6 @@ import { normalizeHandle } from '../../../lib/client/account';
 import type { ClientErrorCode } from '../../../lib/client/client-errors';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
 import type { OpenConversation } from '../../../lib/client/engine/engine';
-import type { DocReplica } from '../../../lib/client/engine/doc-replica';
 import { Handle } from '../../../lib/protocol/api';
 import type { ConversationView } from '../../../lib/protocol/api-docs';
 import { useOnline } from '../../_components/client-context';
@@ -37,21 +36,6 @@ function membershipErrorText(code: ClientErrorCode, action: string, handle = '')
   }
 }
 
-/** Resolves once the server has every entry this device wrote (false if it does not within `ms`). */
-function flushed(replica: DocReplica, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!replica.hasPending()) return resolve(true);
-    const stop = replica.subscribe(() => {
-      if (!replica.hasPending()) done(true);
-    });
-    const timer = setTimeout(() => done(false), ms);
-    function done(value: boolean) {
-      clearTimeout(timer);
-      stop();
-      resolve(value);
-    }
-  });
-}
 
 /** You first, then the others by name. */
 function sortedMembers(view: ConversationView, myId: string): ConversationView['members'] {
@@ -124,7 +108,7 @@ export function MembersDialog({
     setError(null);
     if (!online) return setError(membershipErrorText('network.offline', 'leave'));
     setBusy('Leaving…');
-    const result = await engine.conversations.leave(view.id, (replica) => flushed(replica, LEAVE_FLUSH_MS));
+    const result = await engine.conversations.leave(view.id, (replica) => replica.flushed(LEAVE_FLUSH_MS));
     if (!result.ok) {
       setBusy(null);
       setConfirmLeave(false);

@@ -4,7 +4,6 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { CommunityState } from '../../../lib/client/engine/communities';
-import type { DocReplica } from '../../../lib/client/engine/doc-replica';
 import type { DeviceEngine } from '../../../lib/client/engine-host';
 import { useOnline } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
@@ -15,21 +14,6 @@ import { useModalDialog } from '../../_components/use-modal-dialog';
 /** How long leaving waits for the signed `leave` record to reach the server before telling it. */
 const LEAVE_FLUSH_MS = 10_000;
 
-/** Resolves once the replica's writes are stored by the server, or false after `ms`. */
-function flushed(replica: DocReplica, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!replica.hasPending()) return resolve(true);
-    const timer = setTimeout(() => done(false), ms);
-    const stop = replica.subscribe(() => {
-      if (!replica.hasPending()) done(true);
-    });
-    function done(value: boolean) {
-      clearTimeout(timer);
-      stop();
-      resolve(value);
-    }
-  });
-}
 
 export function LeaveOrDelete({ engine, state }: { engine: DeviceEngine; state: CommunityState }) {
   const router = useRouter();
@@ -49,7 +33,7 @@ export function LeaveOrDelete({ engine, state }: { engine: DeviceEngine; state: 
     setError(null);
     if (!online) return setError('You need a connection to leave. You are offline.');
     setBusy('Leaving…');
-    const left = await engine.communities.leave(state.id, (replica) => flushed(replica, LEAVE_FLUSH_MS));
+    const left = await engine.communities.leave(state.id, (replica) => replica.flushed(LEAVE_FLUSH_MS));
     if (!left.ok) {
       setBusy(null);
       setConfirmLeave(false);

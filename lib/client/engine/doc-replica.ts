@@ -171,6 +171,22 @@ export class DocReplica {
     return this.#own.size > 0;
   }
 
+  /** Resolves true once the server has every entry this device wrote, or false if it does not within `ms`. */
+  flushed(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (!this.hasPending()) return resolve(true);
+      const timer = setTimeout(() => done(false), ms);
+      const stop = this.subscribe(() => {
+        if (!this.hasPending()) done(true);
+      });
+      function done(value: boolean) {
+        clearTimeout(timer);
+        stop();
+        resolve(value);
+      }
+    });
+  }
+
   /** The server's stored state vector arrived: own entries inside it are no longer pending. */
   markStored(vector: Map<number, number>): void {
     let changed = false;

@@ -8,7 +8,7 @@ import type { DeviceEngine } from '../../../lib/client/engine-host';
 import { useOnline } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
-import { ErrorAlert, StatusNotice } from '../../_components/notice';
+import { FormFooter } from '../../_components/form-footer';
 import { HISTORY_OPTIONS } from '../community/history-options';
 
 export function NewCommunityForm({ engine, onCancel }: { engine: DeviceEngine; onCancel: () => void }) {
@@ -77,16 +77,7 @@ export function NewCommunityForm({ engine, onCancel }: { engine: DeviceEngine; o
           </label>
         ))}
       </fieldset>
-      <ErrorAlert message={error} />
-      <StatusNotice busy={busy}>{busy ? 'Creating the community…' : null}</StatusNotice>
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy}>
-          Create community
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} busyText="Creating the community…" submitLabel="Create community" onCancel={onCancel} />
     </form>
   );
 }

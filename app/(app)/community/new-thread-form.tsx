@@ -6,7 +6,7 @@ import type { DeviceEngine } from '../../../lib/client/engine-host';
 import { FOUNDING_CHANNEL_ID, MAX_BODY_LENGTH, type Channel, type ThreadKind } from '../../../lib/docs';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
-import { ErrorAlert, StatusNotice } from '../../_components/notice';
+import { FormFooter } from '../../_components/form-footer';
 import { KIND_LABEL, KINDS } from './labels';
 
 const KIND_HINT: Record<ThreadKind, string> = {
@@ -86,16 +86,7 @@ export function NewThreadForm({
         <label htmlFor={bodyId}>First message</label>
         <textarea id={bodyId} rows={4} value={body} maxLength={MAX_BODY_LENGTH} onChange={(event) => setBody(event.target.value)} />
       </div>
-      <ErrorAlert message={error} />
-      <StatusNotice busy={busy}>{busy ? 'Posting the thread…' : null}</StatusNotice>
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy}>
-          Post thread
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} busyText="Posting the thread…" submitLabel="Post thread" onCancel={onCancel} />
     </form>
   );
 }

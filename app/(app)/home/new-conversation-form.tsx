@@ -8,7 +8,7 @@ import type { ClientErrorCode } from '../../../lib/client/client-errors';
 import { useOnline } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
 import { Field } from '../../_components/field';
-import { ErrorAlert, StatusNotice } from '../../_components/notice';
+import { FormFooter } from '../../_components/form-footer';
 
 export const OFFLINE_START = 'You need a connection to start a conversation. You are offline; your conversations stay readable here.';
 
@@ -82,16 +82,7 @@ export function NewConversationForm({ engine, onCancel }: { engine: DeviceEngine
         autoComplete="off"
         aria-invalid={failure?.code === 'input.title_invalid' ? true : undefined}
       />
-      <ErrorAlert message={failure ? startErrorText(failure) : null} />
-      <StatusNotice busy={busy}>{busy ? 'Starting the conversation…' : null}</StatusNotice>
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy}>
-          Start conversation
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={failure ? startErrorText(failure) : null} busy={busy} busyText="Starting the conversation…" submitLabel="Start conversation" onCancel={onCancel} />
     </form>
   );
 }

@@ -147,6 +147,8 @@ export class Communities {
   #listeners = new Set<() => void>();
   #destroying = new Set<Promise<void>>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Every community and thread id -> its community's view; null until asked after a change of the list. */
+  #byDoc: Map<string, CommunityView> | null = null;
   /** Signs rotations' key envelopes (WebCrypto Ed25519 where it exists), made once. */
   #signer: Promise<AsyncSigner> | null = null;
 
@@ -169,7 +171,10 @@ export class Communities {
     if (!sealed) return;
     try {
       const parsed = ListCache.safeParse(JSON.parse(untext.decode(sealed)));
-      if (parsed.success) this.#cache = parsed.data;
+      if (parsed.success) {
+        this.#cache = parsed.data;
+        this.#byDoc = null;
+      }
     } catch {
       // An unreadable cache is rebuilt from the server on the next refresh.
     }
@@ -208,9 +213,19 @@ export class Communities {
     return community !== undefined && (community.invited !== true || community.id === docId);
   }
 
-  /** The community a document belongs to: itself, or the community of a thread. */
+  /**
+   * The community a document belongs to: itself, or the community of a thread. Asked for every document the sync
+   * manager hears of, so it is a map (thousands of threads), rebuilt after the list changes.
+   */
   #communityOf(docId: string): CommunityView | undefined {
-    return this.#cache.communities.find((c) => c.id === docId || c.threads.some((t) => t.id === docId));
+    if (!this.#byDoc) {
+      this.#byDoc = new Map();
+      for (const c of this.#cache.communities) {
+        this.#byDoc.set(c.id, c);
+        for (const t of c.threads) this.#byDoc.set(t.id, c);
+      }
+    }
+    return this.#byDoc.get(docId);
   }
 
   /** The community's server view, for a community or one of its threads. */
@@ -711,6 +726,7 @@ export class Communities {
     const i = this.#cache.communities.findIndex((c) => c.id === view.id);
     if (i >= 0) this.#cache.communities[i] = view;
     else this.#cache.communities.unshift(view);
+    this.#byDoc = null;
     const known = new Set(this.#cache.memberKeys[view.id] ?? []);
     for (const m of view.members) if (m.signingPublicKey) known.add(m.signingPublicKey);
     // The founder's entries (the name, the first channel, the creation record) stay readable after they leave.
@@ -725,6 +741,7 @@ export class Communities {
   #drop(communityId: string): void {
     const docIds = [communityId, ...(this.#cache.communities.find((c) => c.id === communityId)?.threads.map((t) => t.id) ?? [])];
     this.#cache.communities = this.#cache.communities.filter((c) => c.id !== communityId);
+    this.#byDoc = null;
     delete this.#cache.memberKeys[communityId];
     this.#keys.delete(communityId);
     delete this.#cache.names[communityId];

@@ -93,14 +93,20 @@ test('a listed community is found in the directory; an invitation by handle is a
   await expect(tessRow).not.toContainText('Invited', { timeout: 30_000 });
   await expect(tessRow.getByRole('button', { name: /moderator/ })).toHaveCount(1);
 
-  // The owner invites the seeker too, who declines: the invitation disappears and the community is not theirs.
+  // The owner invites the seeker too, who finds it under Notifications and declines there: the invitation
+  // disappears and the community is not theirs.
   await inviteByHandle(owner.page, seeker.user.handle);
   await expect(inviting.getByRole('status')).toContainText(`Invited @${seeker.user.handle}`);
-  await navCommunities(seeker.page).click();
+  await seeker.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
   await expect(invitations(seeker.page)).toHaveCount(1, { timeout: 30_000 });
+  await expect(invitations(seeker.page).first()).toContainText('Tool library Leith', { timeout: 30_000 });
+  await shot(seeker.page, 'notifications-invitation');
+  await expectNoSeriousViolations(seeker.page, 'notifications');
   await invitations(seeker.page).first().getByRole('button', { name: 'Decline' }).click();
   await expect(invitations(seeker.page)).toHaveCount(0);
   await expect(seeker.page.getByRole('status').filter({ hasText: 'Declined the invitation' })).toBeVisible();
+  await expect(seeker.page.getByRole('heading', { name: 'You are all caught up' })).toBeVisible();
+  await navCommunities(seeker.page).click();
   await expect(myCommunities(seeker.page)).toHaveCount(0);
   await seeker.page.reload();
   await expect(seeker.page.getByRole('heading', { level: 1, name: 'Communities' })).toBeVisible();

@@ -60,7 +60,11 @@ test('a reply by a member shows as unread on the owner’s thread row, channel, 
   await navCommunities(owner.page).click();
   await expect(communityItems(owner.page).filter({ hasText: 'Seed swap' })).toContainText('1 unread');
   await shot(owner.page, 'communities-unread');
-  await communityItems(owner.page).filter({ hasText: 'Seed swap' }).getByRole('link').click();
+  // Notifications name the community too, and lead back to it.
+  await owner.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
+  const news = owner.page.getByRole('list', { name: 'New in your communities' }).getByRole('listitem');
+  await expect(news.filter({ hasText: 'Seed swap' })).toContainText('1 unread');
+  await news.filter({ hasText: 'Seed swap' }).getByRole('link').click();
 
   // Opening the thread reads it: back on the community home, every badge is gone.
   await ownerRow.getByRole('link').click();

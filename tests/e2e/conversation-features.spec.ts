@@ -74,6 +74,11 @@ test('typing shows and goes, unread counts rise and clear, and the read marker f
   await expect(item).toContainText('2 unread');
   await expect(navConversations(b.page)).toContainText('2 unread');
   await expect(a.page.getByText('Seen', { exact: true })).toHaveCount(0);
+  // Notifications list it under Unread conversations, and open it from there.
+  await b.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
+  const unread = b.page.getByRole('list', { name: 'Unread conversations' }).getByRole('listitem');
+  await expect(unread.filter({ hasText: 'Ana Reads' })).toContainText('2 unread');
+  await expect(unread.filter({ hasText: 'Ana Reads' })).toContainText('Lunch at noon?');
 
   // Opening it reads them: the counts clear, and Ana's last message shows the tick.
   await item.getByRole('link').click();

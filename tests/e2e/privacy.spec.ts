@@ -36,7 +36,12 @@ test('Nobody new keeps a stranger out; with Everyone the message arrives as a re
   await expectNoSeriousViolations(alice.page, 'conversation options');
   await shot(alice.page, 'awaiting-with-options');
 
-  // Bob sees a count on the Message requests link, and the decrypted preview.
+  // Bob's Notifications list the request with its decrypted preview; the Message requests link has a count.
+  await bob.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
+  const notified = bob.page.getByRole('list', { name: 'Message requests' }).getByRole('listitem');
+  await expect(notified.filter({ hasText: 'Alice Consent' })).toContainText('I have a spare bike pump');
+  await expectNoSeriousViolations(bob.page, 'notifications');
+  await shot(bob.page, 'notifications-request');
   await navConversations(bob.page).click();
   const link = bob.page.getByRole('link', { name: /Message requests/ });
   await expect(link).toContainText('1');

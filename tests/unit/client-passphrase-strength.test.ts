@@ -96,9 +96,10 @@ describe('passphrase strength', () => {
     }
   });
 
-  it('answers quickly even for a very long paste', () => {
-    const started = performance.now();
-    strength('abcdefghij'.repeat(100));
-    expect(performance.now() - started).toBeLessThan(500);
+  it('scores only the first 256 characters of a very long paste, so its work is bounded', () => {
+    const long = strength('abcdefghij'.repeat(100));
+    const head = strength('abcdefghij'.repeat(100).slice(0, 256));
+    expect(long.length).toBe(1000);
+    expect({ ...long, length: 0 }).toEqual({ ...head, length: 0 });
   });
 });

@@ -11,16 +11,17 @@ export function startHeartbeat(registry: SocketRegistry, intervalMs: number, ses
     // Many sockets share a session: it is looked up once per round.
     const ended = new Map<string, { code: number; reason: string } | null>();
     for (const held of registry.all()) {
-      if (!held.alive) {
-        registry.remove(held);
-        held.ws.terminate();
-        continue;
-      }
+      // The session first: a socket whose session ended is told why, even if its last pong is late.
       let why = ended.get(held.sessionId);
       if (why === undefined) ended.set(held.sessionId, (why = sessionEnded(held.sessionId)));
       if (why !== null) {
         registry.remove(held);
         held.ws.close(why.code, why.reason);
+        continue;
+      }
+      if (!held.alive) {
+        registry.remove(held);
+        held.ws.terminate();
         continue;
       }
       held.alive = false;

@@ -17,6 +17,7 @@ const CONVERSATIONS = Number(process.env.SOCKETS_CONVERSATIONS ?? 300);
 const HANDFUL = 4;
 
 describe('socket budget', () => {
+  // The ceiling is generous: 34 s on an idle 2-core machine, over 180 s with it loaded six times over.
   it(`keeps a device in ${CONVERSATIONS} changing conversations within ${HANDFUL} sockets, and every conversation ends current`, async () => {
     server = await startServer();
     const reader = await makeDevice(server, 'reader');
@@ -58,7 +59,7 @@ describe('socket budget', () => {
           return list.length === CONVERSATIONS && list.every((c) => c.lastMessage?.body === last.get(c.id));
         },
         `the reader has the newest message of all ${CONVERSATIONS} conversations`,
-        120_000,
+        240_000,
       ).catch((error: unknown) => {
         const behind = reader.engine.conversations.all().filter((c) => c.lastMessage?.body !== last.get(c.id));
         throw new Error(`${String(error)}; ${behind.length} conversations behind, e.g. ${JSON.stringify(behind.slice(0, 3).map((c) => [c.lastMessage?.body, last.get(c.id)]))}`);
@@ -68,5 +69,5 @@ describe('socket budget', () => {
     }
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(HANDFUL);
-  }, 180_000);
+  }, 480_000);
 });

@@ -92,7 +92,7 @@ function buildCommunityLog(o: { docId: string; key: Uint8Array; owner: Owner; ac
     inner.transact(() => {
       const added = addThreadEntry(inner, { id, channel: 'general', kind: kinds[i % 3]!, title: titles[i]!.slice(0, 80), author: o.owner, now });
       if (!added.ok) throw new Error(`addThreadEntry: ${added.code}`);
-      if (i % 4 === 0) setThreadStatus(inner, { id, status: 'resolved', by: o.owner, now });
+      if (i % 4 === 0) setThreadStatus(inner, { docId: o.docId, id, status: 'resolved', identity: o.owner, now });
     });
     seal();
   }

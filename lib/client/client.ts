@@ -151,6 +151,9 @@ export function createClient(deps: ClientDeps): Client {
       setState(signedInState(active));
     },
     end(reason) {
+      // Already signed out and wiped: a request sent before the sign-out that fails with 401 afterwards (or a socket
+      // closed by it) has nothing left to end, and must not turn "you signed out" into "your session ended".
+      if (active === null && ending === null && state.status === 'signed-out') return Promise.resolve();
       // Signing out everywhere (or deleting the account) also closes this device's sockets, which reads as
       // "session ended": the person's own choice wins.
       if (reason === 'signed-out' || reason === 'account-deleted' || endReason === null) endReason = reason;

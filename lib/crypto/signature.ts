@@ -10,6 +10,8 @@ export const SIGNATURE_CONTEXTS = [
   'hasneeds/message/v1',
   'hasneeds/membership/v1',
   'hasneeds/community-role/v1',
+  'hasneeds/thread-status/v1',
+  'hasneeds/community-history/v1',
   'hasneeds/report/v1',
   'hasneeds/test/v1',
 ] as const;

@@ -2,17 +2,40 @@
 // no model of their own: a thread is a conversation-layout document (lib/docs/layout), written and read with
 // the same signed messages, edits, deletions, replies and reactions (appendMessage, listMessages...).
 //
-//   meta     Y.Map    format, name, description, history (who sees what was posted before they joined)
-//   channels Y.Map    channelId -> Channel
-//   threads  Y.Map    threadId  -> ThreadIndexEntry (the thread's own document holds its posts)
-//   roles    Y.Array  RoleRecord (append-only; community-roles folds it)
+//   meta           Y.Map    format, name, description
+//   channels       Y.Map    channelId -> Channel
+//   threads        Y.Map    threadId  -> ThreadIndexEntry (the thread's own document holds its posts)
+//   roles          Y.Array  RoleRecord (append-only; community-roles folds it)
+//   threadStatus   Y.Map    `${threadId}:${signature prefix}` -> ThreadStatusRecord (several coexist; newest allowed wins)
+//   historySetting Y.Map    `history:${signature prefix}`    -> HistoryRecord      (several coexist; newest allowed wins)
+//
+// meta's `history`/`historyBy` and an entry's `status`/`statusBy` are unsigned claims from before the signed
+// records (community-settings.ts): still written for app versions that read them, never believed here.
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import type { Identity } from '../crypto/index';
 import { fail, ok, type Result } from '../protocol/errors';
 import { signRoleRecord, type CommunityRoleName, type RoleRecord, RoleRecord as RoleRecordSchema } from './community-roles';
+import {
+  DEFAULT_HISTORY,
+  HistoryRecord,
+  HistoryVisibility,
+  newestValid,
+  settingKey,
+  signHistory,
+  signThreadStatus,
+  ThreadId,
+  ThreadStatus,
+  ThreadStatusRecord,
+  verifyHistory,
+  verifyThreadStatus,
+} from './community-settings';
 import { isWellFormedText, MemberKey, memberKeyOf } from './ids';
 import { Millis, Title } from './records';
+import type { VerifyOptions } from './signatures';
+import { parseRecord } from './verification-cache';
+
+export { HistoryVisibility, ThreadStatus } from './community-settings';
 
 export const COMMUNITY_FORMAT_VERSION = 1;
 export const MAX_COMMUNITY_DESCRIPTION = 500;
@@ -23,25 +46,18 @@ export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 export const Channel = z.object({ id: ChannelId, name: Text(60).pipe(z.string().min(1)) });
 export type Channel = z.infer<typeof Channel>;
 
-/**
- * Whether people who join later see what was posted before. 'all': they get the current epoch's key, so they
- * read everything since the last rotation. 'joined': a direct invitation first rotates to a new epoch, so the
- * newcomer holds no key to anything written earlier (an invite link carries the key of the epoch it was made in).
- */
-export const HistoryVisibility = z.enum(['all', 'joined']);
-export type HistoryVisibility = z.infer<typeof HistoryVisibility>;
-
 export const ThreadKind = z.enum(['need', 'offer', 'discussion']);
 export type ThreadKind = z.infer<typeof ThreadKind>;
-export const ThreadStatus = z.enum(['open', 'resolved']);
-export type ThreadStatus = z.infer<typeof ThreadStatus>;
 
 export const ThreadIndexEntry = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  id: ThreadId,
   channel: ChannelId,
   kind: ThreadKind,
+  /**
+   * Stored: an unsigned copy for app versions before signed statuses, never believed. Listed (listThreads): the
+   * newest signed status from the author or an owner or moderator, else 'open' set by the author.
+   */
   status: ThreadStatus,
-  /** Who last set the status: a status set by anyone but the author or a moderator is not believed. */
   statusBy: MemberKey,
   title: Title,
   author: MemberKey,
@@ -56,11 +72,28 @@ export interface CommunityParts {
   channels: Y.Map<unknown>;
   threads: Y.Map<unknown>;
   roles: Y.Array<unknown>;
+  threadStatus: Y.Map<unknown>;
+  historySetting: Y.Map<unknown>;
 }
 
 export function communityParts(doc: Y.Doc): CommunityParts {
-  return { meta: doc.getMap('meta'), channels: doc.getMap('channels'), threads: doc.getMap('threads'), roles: doc.getArray('roles') };
+  return {
+    meta: doc.getMap('meta'),
+    channels: doc.getMap('channels'),
+    threads: doc.getMap('threads'),
+    roles: doc.getArray('roles'),
+    threadStatus: doc.getMap('threadStatus'),
+    historySetting: doc.getMap('historySetting'),
+  };
 }
+
+/** The folded roles (foldRoles), to decide whose settings count. */
+export type FoldedRoles = ReadonlyMap<string, { role: CommunityRoleName }>;
+
+const moderates = (roles: FoldedRoles, key: string): boolean => {
+  const role = roles.get(key)?.role;
+  return role === 'owner' || role === 'moderator';
+};
 
 export interface InitCommunityOptions {
   identity: Identity;
@@ -70,13 +103,13 @@ export interface InitCommunityOptions {
   description: string;
   /** The first channel, e.g. { id: 'general', name: 'General' }. */
   channel: Channel;
-  /** Default 'all'. */
+  /** Default 'all'; signed by the founder like any later change. */
   history?: HistoryVisibility;
   now: number;
   origin?: unknown;
 }
 
-/** Writes the layout, the first channel and the owner's signed creation record in one transaction. */
+/** Writes the layout, the first channel, the owner's signed creation record and history setting in one transaction. */
 export function initCommunity(doc: Y.Doc, o: InitCommunityOptions): Result<RoleRecord, CommunityDocError> {
   const parts = communityParts(doc);
   if (parts.meta.has('format')) return fail('community.already_initialised');
@@ -89,6 +122,7 @@ export function initCommunity(doc: Y.Doc, o: InitCommunityOptions): Result<RoleR
     { docId: o.docId, seq: 0, action: 'create', subject: { user: o.user, key: memberKeyOf(o.identity.signing.publicKey) }, at: o.now },
     o.identity,
   );
+  const setting = signHistory(o.docId, { value: history.data, at: o.now }, o.identity);
   doc.transact(() => {
     parts.meta.set('format', COMMUNITY_FORMAT_VERSION);
     parts.meta.set('name', name.data);
@@ -96,6 +130,7 @@ export function initCommunity(doc: Y.Doc, o: InitCommunityOptions): Result<RoleR
     parts.meta.set('history', history.data);
     parts.channels.set(channel.data.id, channel.data);
     parts.roles.push([record]);
+    parts.historySetting.set(settingKey('history', setting.signature), setting);
   }, o.origin);
   return ok(record);
 }
@@ -113,31 +148,57 @@ export function appendRoleRecord(doc: Y.Doc, identity: Identity, r: Omit<Paramet
   return record;
 }
 
-/** The history setting; a community made before it existed, or a malformed value, reads as 'all'. */
-export function readHistoryVisibility(doc: Y.Doc): HistoryVisibility {
-  const parsed = HistoryVisibility.safeParse(communityParts(doc).meta.get('history'));
-  return parsed.success ? parsed.data : 'all';
+export interface HistorySetting {
+  value: HistoryVisibility;
+  /** Who set what counts, and when; null when nothing counts and the value is the default. */
+  by: MemberKey | null;
+  at: number | null;
+}
+
+export interface ReadSettingsOptions extends VerifyOptions {
+  docId: string;
+  roles: FoldedRoles;
 }
 
 /**
- * Sets the history setting. Anyone can write the map; readers take it only when `historyBy` names the owner or a
- * moderator (checked against the folded roles by the caller). Like thread status, that name is not signed.
+ * The history setting: the newest signed record from a current owner or moderator (the founder signs one at
+ * creation). Without one that verifies it is 'joined', the stricter setting: a community from before signed
+ * settings, or whose only setters have stepped down, reads so until an owner or moderator sets it again.
  */
-export function setHistoryVisibility(doc: Y.Doc, o: { value: HistoryVisibility; by: Identity; origin?: unknown }): Result<HistoryVisibility, CommunityDocError> {
+export async function readHistorySetting(doc: Y.Doc, o: ReadSettingsOptions): Promise<HistorySetting> {
+  const candidates: HistoryRecord[] = [];
+  for (const raw of communityParts(doc).historySetting.values()) {
+    const r = parseRecord(o.cache, HistoryRecord, raw);
+    if (r && moderates(o.roles, r.by)) candidates.push(r);
+  }
+  const newest = await newestValid(candidates, (r) => verifyHistory(o.docId, r, o));
+  return newest ? { value: newest.value, by: newest.by, at: newest.at } : { value: DEFAULT_HISTORY, by: null, at: null };
+}
+
+/** Sets the history setting, signed by `identity`; readers count it only while the signer is an owner or moderator. */
+export function setHistoryVisibility(
+  doc: Y.Doc,
+  o: { docId: string; value: HistoryVisibility; identity: Identity; now: number; origin?: unknown },
+): Result<HistoryVisibility, CommunityDocError> {
   const parsed = HistoryVisibility.safeParse(o.value);
   if (!parsed.success) return fail('community.invalid');
-  const meta = communityParts(doc).meta;
+  const record = signHistory(o.docId, { value: parsed.data, at: o.now }, o.identity);
+  const parts = communityParts(doc);
   doc.transact(() => {
-    meta.set('history', parsed.data);
-    meta.set('historyBy', memberKeyOf(o.by.signing.publicKey));
+    dropSuperseded(parts.historySetting, HistoryRecord, record, () => true);
+    parts.historySetting.set(settingKey('history', record.signature), record);
+    parts.meta.set('history', parsed.data);
+    parts.meta.set('historyBy', record.by);
   }, o.origin);
   return ok(parsed.data);
 }
 
-/** Who last set the history setting (absent when it was set at creation, by the founder). */
-export function historySetBy(doc: Y.Doc): MemberKey | null {
-  const parsed = MemberKey.safeParse(communityParts(doc).meta.get('historyBy'));
-  return parsed.success ? parsed.data : null;
+/** Removes the setter's own older records of the same setting: only the newest of each setter can ever count. */
+function dropSuperseded<T extends { by: MemberKey; at: number }>(map: Y.Map<unknown>, schema: z.ZodType<T>, next: T, sameSubject: (r: T) => boolean): void {
+  for (const [key, raw] of [...map.entries()]) {
+    const r = schema.safeParse(raw);
+    if (r.success && r.data.by === next.by && r.data.at <= next.at && sameSubject(r.data)) map.delete(key);
+  }
 }
 
 export function readChannels(doc: Y.Doc): Channel[] {
@@ -197,10 +258,27 @@ function updateThread(doc: Y.Doc, id: string, change: (e: ThreadIndexEntry) => T
   return ok(next.data);
 }
 
-/** `Mark resolved` (or reopen). Anyone can write it; readers believe it only from the author or a moderator. */
-export function setThreadStatus(doc: Y.Doc, o: { id: string; status: ThreadStatus; by: Identity; now: number; origin?: unknown }) {
-  const by = memberKeyOf(o.by.signing.publicKey);
-  return updateThread(doc, o.id, (e) => ({ ...e, status: o.status, statusBy: by, lastActivity: Math.max(e.lastActivity, o.now) }), o.origin);
+/**
+ * `Mark resolved` (or reopen): a record signed by `identity`, which readers believe only from the thread's author
+ * or an owner or moderator. Moves the thread up the list, like a reply.
+ */
+export function setThreadStatus(
+  doc: Y.Doc,
+  o: { docId: string; id: string; status: ThreadStatus; identity: Identity; now: number; origin?: unknown },
+): Result<ThreadIndexEntry, CommunityDocError> {
+  const parts = communityParts(doc);
+  const status = ThreadStatus.safeParse(o.status);
+  if (!status.success) return fail('community.invalid');
+  const current = ThreadIndexEntry.safeParse(parts.threads.get(o.id));
+  if (!current.success) return fail('thread.not_found');
+  const record = signThreadStatus(o.docId, { thread: o.id, status: status.data, at: o.now }, o.identity);
+  const entry: ThreadIndexEntry = { ...current.data, status: record.status, statusBy: record.by, lastActivity: Math.max(current.data.lastActivity, o.now) };
+  doc.transact(() => {
+    dropSuperseded(parts.threadStatus, ThreadStatusRecord, record, (r) => r.thread === o.id);
+    parts.threadStatus.set(settingKey(o.id, record.signature), record);
+    parts.threads.set(o.id, entry);
+  }, o.origin);
+  return ok(entry);
 }
 
 /** A reply in the thread moves it up the list; activity never goes backwards. */
@@ -208,25 +286,44 @@ export function touchThread(doc: Y.Doc, o: { id: string; now: number; origin?: u
   return updateThread(doc, o.id, (e) => ({ ...e, lastActivity: Math.max(e.lastActivity, o.now) }), o.origin);
 }
 
-export interface ListThreadsOptions {
+export interface ListThreadsOptions extends ReadSettingsOptions {
   channel?: string;
   kind?: ThreadKind;
   status?: ThreadStatus;
-  /** The folded roles (foldRoles), to decide whose status changes count. */
-  roles: ReadonlyMap<string, { role: CommunityRoleName }>;
 }
 
-/** The thread index, most recently active first; malformed entries are skipped. */
-export function listThreads(doc: Y.Doc, o: ListThreadsOptions): ThreadIndexEntry[] {
-  const out: ThreadIndexEntry[] = [];
-  for (const raw of communityParts(doc).threads.values()) {
+/**
+ * The thread index, most recently active first; malformed entries are skipped. Each thread's status is the newest
+ * signed record from its author or a current owner or moderator that verifies; without one it reads as open.
+ */
+export async function listThreads(doc: Y.Doc, o: ListThreadsOptions): Promise<ThreadIndexEntry[]> {
+  const parts = communityParts(doc);
+  const entries = new Map<string, ThreadIndexEntry>();
+  for (const raw of parts.threads.values()) {
     const parsed = ThreadIndexEntry.safeParse(raw);
-    if (!parsed.success) continue;
-    const e = parsed.data;
-    const role = o.roles.get(e.statusBy)?.role;
-    // A status from someone not allowed to set it reads as open.
-    const status: ThreadStatus = e.statusBy === e.author || role === 'owner' || role === 'moderator' ? e.status : 'open';
-    const entry = status === e.status ? e : { ...e, status };
+    if (parsed.success) entries.set(parsed.data.id, parsed.data);
+  }
+  const candidates = new Map<string, ThreadStatusRecord[]>();
+  for (const raw of parts.threadStatus.values()) {
+    const r = parseRecord(o.cache, ThreadStatusRecord, raw);
+    const entry = r && entries.get(r.thread);
+    if (!r || !entry || (r.by !== entry.author && !moderates(o.roles, r.by))) continue;
+    const list = candidates.get(r.thread);
+    if (list) list.push(r);
+    else candidates.set(r.thread, [r]);
+  }
+  const believed = new Map<string, ThreadStatusRecord>();
+  await Promise.all(
+    [...candidates].map(async ([thread, records]) => {
+      const newest = await newestValid(records, (r) => verifyThreadStatus(o.docId, r, o));
+      if (newest) believed.set(thread, newest);
+    }),
+  );
+
+  const out: ThreadIndexEntry[] = [];
+  for (const e of entries.values()) {
+    const signed = believed.get(e.id);
+    const entry = { ...e, status: signed?.status ?? 'open', statusBy: signed?.by ?? e.author };
     if (o.channel !== undefined && entry.channel !== o.channel) continue;
     if (o.kind !== undefined && entry.kind !== o.kind) continue;
     if (o.status !== undefined && entry.status !== o.status) continue;

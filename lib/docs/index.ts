@@ -83,9 +83,8 @@ export {
   ThreadStatus,
   ThreadIndexEntry,
   HistoryVisibility,
-  readHistoryVisibility,
+  readHistorySetting,
   setHistoryVisibility,
-  historySetBy,
   communityParts,
   initCommunity,
   appendRoleRecord,
@@ -96,5 +95,27 @@ export {
   touchThread,
   listThreads,
 } from './community';
-export type { CommunityDocError, CommunityParts, InitCommunityOptions, AddThreadOptions, ListThreadsOptions } from './community';
+export type {
+  CommunityDocError,
+  CommunityParts,
+  FoldedRoles,
+  HistorySetting,
+  InitCommunityOptions,
+  AddThreadOptions,
+  ListThreadsOptions,
+  ReadSettingsOptions,
+} from './community';
+export {
+  COMMUNITY_HISTORY_CONTEXT,
+  DEFAULT_HISTORY,
+  HistoryRecord,
+  THREAD_STATUS_CONTEXT,
+  ThreadStatusRecord,
+  historyPayload,
+  signHistory,
+  signThreadStatus,
+  threadStatusPayload,
+  verifyHistory,
+  verifyThreadStatus,
+} from './community-settings';
 export { FOUNDING_CHANNEL_ID, SignedChannel, addSignedChannel, everModerators, verifiedChannels } from './community-channels';

@@ -105,7 +105,8 @@ export interface VerifyOptions {
   cache?: VerificationCache;
 }
 
-function check(
+/** Verifies one signature by `signer`, through the cache when there is one. */
+export function checkSignature(
   opts: VerifyOptions,
   scope: CacheScope,
   context: SignatureContext,
@@ -122,21 +123,21 @@ function check(
 
 // Records passed in here have been through their schema; the verdict says whether the named author signed them.
 export function verifyMessage(docId: string, m: MessageRecord, opts: VerifyOptions): Promise<boolean> {
-  return check(opts, 'messages', MESSAGE_CONTEXT, messagePayload(docId, m), m.signature, m.author);
+  return checkSignature(opts, 'messages', MESSAGE_CONTEXT, messagePayload(docId, m), m.signature, m.author);
 }
 export function verifyTombstone(docId: string, t: Tombstone, opts: VerifyOptions): Promise<boolean> {
-  return check(opts, 'messages', MESSAGE_CONTEXT, tombstonePayload(docId, t), t.signature, t.author);
+  return checkSignature(opts, 'messages', MESSAGE_CONTEXT, tombstonePayload(docId, t), t.signature, t.author);
 }
 export function verifyEdit(docId: string, e: EditRecord, opts: VerifyOptions): Promise<boolean> {
-  return check(opts, 'messages', MESSAGE_CONTEXT, editPayload(docId, e), e.signature, e.author);
+  return checkSignature(opts, 'messages', MESSAGE_CONTEXT, editPayload(docId, e), e.signature, e.author);
 }
 export function verifyReaction(docId: string, r: ReactionRecord, opts: VerifyOptions): Promise<boolean> {
-  return check(opts, 'messages', MESSAGE_CONTEXT, reactionPayload(docId, r), r.signature, r.member);
+  return checkSignature(opts, 'messages', MESSAGE_CONTEXT, reactionPayload(docId, r), r.signature, r.member);
 }
 export function verifyRead(docId: string, r: ReadRecord, opts: VerifyOptions): Promise<boolean> {
-  return check(opts, 'reads', MESSAGE_CONTEXT, readPayload(docId, r), r.signature, r.member);
+  return checkSignature(opts, 'reads', MESSAGE_CONTEXT, readPayload(docId, r), r.signature, r.member);
 }
 /** Checks the signature only; whether the record names the expected document is the fold's job. */
 export function verifyMembership(m: MembershipRecord, opts: VerifyOptions): Promise<boolean> {
-  return check(opts, 'membership', MEMBERSHIP_CONTEXT, membershipPayload(m), m.signature, m.actor);
+  return checkSignature(opts, 'membership', MEMBERSHIP_CONTEXT, membershipPayload(m), m.signature, m.actor);
 }

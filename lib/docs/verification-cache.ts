@@ -10,7 +10,7 @@ import type { SignatureContext, Verifier } from '../crypto/index';
 import { toBase64url } from '../protocol/base64url';
 
 /** Which reader owns an entry; each reader sweeps only its own. */
-export const CacheScope = z.enum(['messages', 'reads', 'membership']);
+export const CacheScope = z.enum(['messages', 'reads', 'membership', 'community']);
 export type CacheScope = z.infer<typeof CacheScope>;
 
 export const VerificationCacheEntry = z.object({

@@ -1,6 +1,8 @@
 // Communities end to end, three people in browser contexts of their own: create, invite by link, join, a Need
 // thread with a reply, resolved by the owner; then the owner removes one member, who reads nothing posted after.
+// And a community of 130 threads, listed a hundred at a time.
 import type { Page } from '@playwright/test';
+import { engineMember } from './engine-member';
 import { expect, expectNoSeriousViolations, shot, test } from './fixtures';
 import { messages, person, send } from './people';
 
@@ -124,4 +126,50 @@ test('the owner invites by link, members post and reply in a Need thread, resolv
   await expect(cee.page.getByText('No communities yet')).toBeVisible();
 
   await Promise.all([owner.context.close(), bee.context.close(), cee.context.close()]);
+});
+
+test('a community of 130 threads lists the 100 most recent, and the rest behind Show more threads', async ({ browser, baseURL }) => {
+  test.setTimeout(240_000);
+  const owner = await person(browser, baseURL, 'Paula Pages');
+  await navCommunities(owner.page).click();
+  await owner.page.getByRole('button', { name: 'New community' }).click();
+  await owner.page.getByRole('textbox', { name: 'Community name' }).fill('Tool library');
+  await owner.page.getByRole('button', { name: 'Create community' }).click();
+  await expect(owner.page).toHaveURL(/\/community\/\?id=[A-Za-z0-9_-]{22}$/);
+  const communityId = new URL(owner.page.url()).searchParams.get('id') ?? '';
+  await owner.page.getByRole('button', { name: 'Invite' }).click();
+  const linkBox = owner.page.getByRole('textbox', { name: 'Invite link' });
+  await expect(linkBox).toHaveValue(/\/join#/);
+  const link = await linkBox.inputValue();
+
+  // A member on an engine of its own (no browser) joins by the link and starts 130 threads, Tool 1 to Tool 130, as
+  // the New thread form does (createThread), one after another: a person would take an afternoon.
+  const member = await engineMember(baseURL ?? '', 'Tess Threads');
+  try {
+    expect(await member.engine.communities.joinByLink(link)).toEqual({ ok: true, value: communityId });
+    await expect
+      .poll(async () => {
+        const state = await member.engine.communities.state(communityId);
+        return state.ok ? state.value.name : null;
+      }, { timeout: 30_000 })
+      .toBe('Tool library');
+    for (let i = 1; i <= 130; i++) {
+      const created = await member.engine.communities.createThread(communityId, { kind: 'offer', title: `Tool ${i}`, body: `Tool ${i} to lend` });
+      expect(created.ok, `thread ${i}`).toBe(true);
+    }
+
+    // The owner's page shows the hundred most recent, newest first, and says how many more there are.
+    const more = owner.page.getByRole('button', { name: /^Show more threads/ });
+    await expect(more).toHaveText('Show more threads (30 more)', { timeout: 90_000 });
+    await expect(threads(owner.page)).toHaveCount(100);
+    await expect(threads(owner.page).first().locator('.thread-title')).toHaveText('Tool 130');
+    await expect(threads(owner.page).last().locator('.thread-title')).toHaveText('Tool 31');
+    await more.click();
+    await expect(threads(owner.page)).toHaveCount(130);
+    await expect(threads(owner.page).last().locator('.thread-title')).toHaveText('Tool 1');
+    await expect(more).toHaveCount(0);
+  } finally {
+    await member.stop();
+    await owner.context.close();
+  }
 });

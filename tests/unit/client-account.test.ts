@@ -32,10 +32,10 @@ interface Device {
 }
 
 /** A device: its own IndexedDB; pass one in to reopen the same device. */
-async function openDevice(indexedDB = new IDBFactory(), deviceName = 'Test device'): Promise<Device> {
+async function openDevice(indexedDB = new IDBFactory(), deviceName = 'Test device', transportFetch: typeof fetch = fetch): Promise<Device> {
   const client = createClient({
     storage: createIdbDeviceStorage({ indexedDB }),
-    transport: { baseUrl: server.url, fetch },
+    transport: { baseUrl: server.url, fetch: transportFetch },
     keyring: createIdbKeyring({ indexedDB, subtle: crypto.subtle, random }),
     clock: server.clock,
     random,
@@ -165,6 +165,26 @@ describe('client accounts against the real server', () => {
     expect(await second.client.account.listSessions()).toEqual({ ok: false, code: 'auth.session_revoked' });
     expect(second.client.getState()).toEqual({ status: 'signed-out', reason: 'session-ended' });
     expect(await databases(second.indexedDB)).toEqual([]);
+  });
+
+  it('a request that fails with 401 after I signed out leaves "you signed out", and wipes nothing twice', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    // Holds the sending of GET /api/sessions: the request carries the token of the session it was made in.
+    const heldFetch: typeof fetch = async (input, init) => {
+      if (holding && String(input).endsWith('/api/sessions')) await released;
+      return fetch(input, init);
+    };
+    const device = await openDevice(new IDBFactory(), 'Test device', heldFetch);
+    expect((await device.client.account.signUp(makePerson())).ok).toBe(true);
+    holding = true;
+    const late = device.client.account.listSessions();
+    expect((await device.client.account.signOut()).ok).toBe(true);
+    expect(device.client.getState()).toEqual({ status: 'signed-out', reason: 'signed-out' });
+    release();
+    expect(await late).toEqual({ ok: false, code: 'auth.session_revoked' });
+    expect(device.client.getState()).toEqual({ status: 'signed-out', reason: 'signed-out' });
   });
 
   it('a reopened device whose session was revoked finds out at start and wipes itself', async () => {

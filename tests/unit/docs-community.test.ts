@@ -7,9 +7,8 @@ import {
   communityParts,
   editMessage,
   foldRoles,
-  historySetBy,
   initCommunity,
-  readHistoryVisibility,
+  readHistorySetting,
   setHistoryVisibility,
   listMessages,
   listThreads,
@@ -144,7 +143,7 @@ describe('community role records', () => {
 });
 
 describe('the history setting', () => {
-  const founded = (history?: 'all' | 'joined') => {
+  const founded = async (history?: 'all' | 'joined') => {
     const doc = new Y.Doc();
     const init = initCommunity(doc, {
       identity: owner.identity,
@@ -157,22 +156,23 @@ describe('the history setting', () => {
       now: 1000,
     });
     expect(init.ok).toBe(true);
-    return doc;
+    appendRoleRecord(doc, owner.identity, { docId: DOC, action: 'add', subject: { user: mod.user, key: mod.key }, at: 1001 });
+    appendRoleRecord(doc, owner.identity, { docId: DOC, action: 'promote', subject: { user: mod.user, key: mod.key }, at: 1002 });
+    const roles = (await fold(communityParts(doc).roles.toArray())).members;
+    return { doc, read: () => readHistorySetting(doc, { docId: DOC, verifier, roles }) };
   };
 
-  it('reads "all" unless the founder chose "from when they join", with no setter recorded at creation', () => {
-    expect(readHistoryVisibility(founded())).toBe('all');
-    expect(readHistoryVisibility(founded('joined'))).toBe('joined');
-    expect(historySetBy(founded('joined'))).toBeNull();
-    expect(readHistoryVisibility(new Y.Doc())).toBe('all');
+  it('reads what the founder chose at creation, signed by them, and "from when they join" in a document without a setting', async () => {
+    expect(await (await founded()).read()).toEqual({ value: 'all', by: owner.key, at: 1000 });
+    expect(await (await founded('joined')).read()).toEqual({ value: 'joined', by: owner.key, at: 1000 });
+    expect(await readHistorySetting(new Y.Doc(), { docId: DOC, verifier, roles: new Map() })).toEqual({ value: 'joined', by: null, at: null });
   });
 
-  it('records who changed it, so readers can believe it only from the owner or a moderator', () => {
-    const doc = founded();
-    expect(setHistoryVisibility(doc, { value: 'joined', by: mod.identity }).ok).toBe(true);
-    expect(readHistoryVisibility(doc)).toBe('joined');
-    expect(historySetBy(doc)).toBe(mod.key);
-    expect(setHistoryVisibility(doc, { value: 'sometimes' as 'all', by: mod.identity })).toEqual({ ok: false, code: 'community.invalid' });
+  it('takes a later change signed by a moderator, and refuses a value that is not a setting', async () => {
+    const { doc, read } = await founded();
+    expect(setHistoryVisibility(doc, { docId: DOC, value: 'joined', identity: mod.identity, now: 2000 }).ok).toBe(true);
+    expect(await read()).toEqual({ value: 'joined', by: mod.key, at: 2000 });
+    expect(setHistoryVisibility(doc, { docId: DOC, value: 'sometimes' as 'all', identity: mod.identity, now: 2001 })).toEqual({ ok: false, code: 'community.invalid' });
   });
 });
 
@@ -191,21 +191,22 @@ describe('the thread index', () => {
       appendRoleRecord(doc, by.identity, { docId: DOC, action, subject: { user: subject.user, key: subject.key }, at: 1001 });
     }
     const roster = await fold(communityParts(doc).roles.toArray());
-    return { doc, roles: roster.members };
+    const list = (filter: { kind?: 'need'; channel?: string; status?: 'open' | 'resolved' } = {}) => listThreads(doc, { ...filter, docId: DOC, verifier, roles: roster.members });
+    return { doc, list };
   }
 
   it('lists new threads, most recently active first, filtered by channel, kind and status', async () => {
-    const { doc, roles } = await community();
+    const { doc, list } = await community();
     expect(addThreadEntry(doc, { id: T1, channel: 'general', kind: 'need', title: 'A ladder', author: bob.identity, now: 2000 }).ok).toBe(true);
     expect(addThreadEntry(doc, { id: T2, channel: 'general', kind: 'offer', title: 'Spare seeds', author: carol.identity, now: 3000 }).ok).toBe(true);
-    expect(listThreads(doc, { roles }).map((t) => t.id)).toEqual([T2, T1]);
+    expect((await list()).map((t) => t.id)).toEqual([T2, T1]);
     touchThread(doc, { id: T1, now: 4000 });
-    expect(listThreads(doc, { roles }).map((t) => t.id)).toEqual([T1, T2]);
+    expect((await list()).map((t) => t.id)).toEqual([T1, T2]);
     // Activity never goes backwards.
     touchThread(doc, { id: T1, now: 100 });
-    expect(listThreads(doc, { roles })[0]!.lastActivity).toBe(4000);
-    expect(listThreads(doc, { roles, kind: 'need' }).map((t) => t.title)).toEqual(['A ladder']);
-    expect(listThreads(doc, { roles, channel: 'elsewhere' })).toEqual([]);
+    expect((await list())[0]!.lastActivity).toBe(4000);
+    expect((await list({ kind: 'need' })).map((t) => t.title)).toEqual(['A ladder']);
+    expect(await list({ channel: 'elsewhere' })).toEqual([]);
   });
 
   it('refuses a thread in an unknown channel, a second entry with the same id, and a title that is empty', async () => {
@@ -217,15 +218,15 @@ describe('the thread index', () => {
   });
 
   it('believes Mark resolved from the author or a moderator, not from another member', async () => {
-    const { doc, roles } = await community();
+    const { doc, list } = await community();
     addThreadEntry(doc, { id: T1, channel: 'general', kind: 'need', title: 'A ladder', author: bob.identity, now: 2000 });
     addThreadEntry(doc, { id: T2, channel: 'general', kind: 'offer', title: 'Seeds', author: bob.identity, now: 2000 });
-    setThreadStatus(doc, { id: T1, status: 'resolved', by: carol.identity, now: 3000 });
-    expect(listThreads(doc, { roles, status: 'resolved' })).toEqual([]);
-    setThreadStatus(doc, { id: T1, status: 'resolved', by: mod.identity, now: 3001 });
-    setThreadStatus(doc, { id: T2, status: 'resolved', by: bob.identity, now: 3002 });
-    expect(listThreads(doc, { roles, status: 'resolved' }).map((t) => t.id).sort()).toEqual([T1, T2].sort());
-    expect(setThreadStatus(doc, { id: 'missingmissingmissing0', status: 'resolved', by: bob.identity, now: 1 })).toEqual({ ok: false, code: 'thread.not_found' });
+    setThreadStatus(doc, { docId: DOC, id: T1, status: 'resolved', identity: carol.identity, now: 3000 });
+    expect(await list({ status: 'resolved' })).toEqual([]);
+    setThreadStatus(doc, { docId: DOC, id: T1, status: 'resolved', identity: mod.identity, now: 3001 });
+    setThreadStatus(doc, { docId: DOC, id: T2, status: 'resolved', identity: bob.identity, now: 3002 });
+    expect((await list({ status: 'resolved' })).map((t) => [t.id, t.statusBy]).sort()).toEqual([[T1, mod.key], [T2, bob.key]].sort());
+    expect(setThreadStatus(doc, { docId: DOC, id: 'missingmissingmissing0', status: 'resolved', identity: bob.identity, now: 1 })).toEqual({ ok: false, code: 'thread.not_found' });
   });
 
   it('writes a thread’s posts with the conversation message model: signed, editable, with replies', async () => {

@@ -11,22 +11,22 @@ import {
   CommunityName,
   everModerators,
   foldRoles,
-  historySetBy,
   initCommunity,
   listThreads,
   memberKeyOf,
   readChannels,
-  readHistoryVisibility,
+  readHistorySetting,
   setThreadStatus,
+  ThreadIndexEntry,
   verifiedChannels,
   type Channel,
   type CommunityRoleName,
   type HistoryVisibility,
   type CommunityRoster,
   type MemberKey,
-  type ThreadIndexEntry,
   type ThreadKind,
   type ThreadStatus,
+  type VerificationCache,
 } from '../../docs';
 import { CommunityView, type CommunityMemberView } from '../../protocol/api-communities';
 import { fromBase64url, toBase64url } from '../../protocol/base64url';
@@ -47,6 +47,8 @@ export interface CommunitiesDeps {
   identity: Identity;
   account: { id: string };
   verifier: Verifier;
+  /** Remembers verdicts on signed thread statuses and history settings between listings. */
+  cache?: VerificationCache;
   random: RandomBytes;
   now: () => number;
   scheduleSync(docId: string): void;
@@ -79,15 +81,15 @@ export interface CommunityState {
   name: string;
   description: string;
   channels: Channel[];
-  /** Most recently active first; a status set by someone not allowed reads as open. */
+  /** Most recently active first; without a signed status from the author or an owner or moderator, open. */
   threads: ThreadIndexEntry[];
   members: CommunityMember[];
   myRole: CommunityRoleName;
   /** The server's member list and the signed role records disagree (a member or role the records do not grant). */
   rolesDisagree: boolean;
   /**
-   * Whether newcomers see earlier posts, as the owner or a moderator set it; set by anyone else it reads as
-   * 'joined', the stricter of the two.
+   * Whether newcomers see earlier posts, as a current owner or moderator signed it; without such a setting it
+   * reads as 'joined', the stricter of the two.
    */
   history: HistoryVisibility;
   /** What the owner published in the public directory, or null. */
@@ -311,15 +313,14 @@ export class Communities {
       const listed = new Set(view.members.map((m) => m.signingPublicKey));
       // Someone invited directly has no signed join record until they accept.
       const rolesDisagree = members.some((m) => m.invited !== true && m.verifiedRole !== m.role) || [...roster.keys()].some((k) => !listed.has(k));
-      const historyBy = historySetBy(replica.inner);
-      const historyRole = historyBy === null ? 'owner' : roster.get(historyBy)?.role;
-      const history = historyRole === 'owner' || historyRole === 'moderator' ? readHistoryVisibility(replica.inner) : 'joined';
+      const signed = { docId: communityId, verifier: this.deps.verifier, roles: roster, ...(this.deps.cache ? { cache: this.deps.cache } : {}) };
+      const history = (await readHistorySetting(replica.inner, signed)).value;
       return ok({
         id: communityId,
         name: typeof meta.get('name') === 'string' ? (meta.get('name') as string) : '',
         description: typeof meta.get('description') === 'string' ? (meta.get('description') as string) : '',
         channels: await verifiedChannels(replica.inner, { docId: communityId, verifier: this.deps.verifier, allowed: everModerators(folded) }),
-        threads: listThreads(replica.inner, { ...filter, roles: roster }),
+        threads: await listThreads(replica.inner, { ...filter, ...signed }),
         members,
         myRole: view.myRole,
         rolesDisagree,
@@ -362,16 +363,16 @@ export class Communities {
     }
   }
 
-  /** Mark resolved (or reopen): the thread's author or a moderator; others' changes would not be believed. */
+  /** Mark resolved (or reopen), signed: the thread's author or a moderator; others' changes would not be believed. */
   async setThreadStatus(communityId: string, threadId: string, status: ThreadStatus): Promise<ClientResult<void>> {
     const view = this.#cache.communities.find((c) => c.id === communityId);
     if (!view) return fail('doc.not_found');
     const me = memberKeyOf(this.deps.identity.signing.publicKey);
     return this.#write(communityId, (replica) => {
-      const entry = listThreads(replica.inner, { roles: new Map() }).find((t) => t.id === threadId);
-      if (!entry) return fail('doc.not_found');
-      if (entry.author !== me && view.myRole === 'member') return fail('community.not_allowed');
-      const set = setThreadStatus(replica.inner, { id: threadId, status, by: this.deps.identity, now: this.deps.now(), origin: {} });
+      const entry = ThreadIndexEntry.safeParse(communityParts(replica.inner).threads.get(threadId));
+      if (!entry.success) return fail('doc.not_found');
+      if (entry.data.author !== me && view.myRole === 'member') return fail('community.not_allowed');
+      const set = setThreadStatus(replica.inner, { docId: communityId, id: threadId, status, identity: this.deps.identity, now: this.deps.now(), origin: {} });
       return set.ok ? ok(undefined) : fail('request.invalid');
     });
   }

@@ -176,7 +176,7 @@ export class CommunityDiscovery {
     return ok(undefined);
   }
 
-  /** Sets whether newcomers see earlier posts (owner or moderator; anyone else's setting is not believed). */
+  /** Sets whether newcomers see earlier posts, signed (owner or moderator; anyone else's setting is not believed). */
   async setHistory(communityId: string, value: HistoryVisibility): Promise<ClientResult<void>> {
     const parsed = HistoryVisibility.safeParse(value);
     if (!parsed.success) return fail('request.invalid');
@@ -184,7 +184,7 @@ export class CommunityDiscovery {
     if (!view || view.id !== communityId) return fail('doc.not_found');
     if (view.myRole === 'member') return fail('community.not_allowed');
     return this.deps.communities.writeIn(communityId, (replica) => {
-      const set = setHistoryVisibility(replica.inner, { value: parsed.data, by: this.deps.identity, origin: {} });
+      const set = setHistoryVisibility(replica.inner, { docId: communityId, value: parsed.data, identity: this.deps.identity, now: this.deps.now(), origin: {} });
       return set.ok ? ok(undefined) : fail('request.invalid');
     });
   }

@@ -174,6 +174,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     identity: deps.identity,
     account: deps.account,
     verifier: deps.verifier,
+    cache: verification,
     random: deps.random,
     now: deps.now,
     scheduleSync: (docId) => sync.schedule(docId),

@@ -9,8 +9,8 @@
 //   threadStatus   Y.Map    `${threadId}:${signature prefix}` -> ThreadStatusRecord (several coexist; newest allowed wins)
 //   historySetting Y.Map    `history:${signature prefix}`    -> HistoryRecord      (several coexist; newest allowed wins)
 //
-// meta's `history`/`historyBy` and an entry's `status`/`statusBy` are unsigned claims from before the signed
-// records (community-settings.ts): still written for app versions that read them, never believed here.
+// An index entry's `status`/`statusBy` as stored are never believed: listThreads fills them in from the signed
+// status records (community-settings.ts).
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import type { Identity } from '../crypto/index';
@@ -54,8 +54,8 @@ export const ThreadIndexEntry = z.object({
   channel: ChannelId,
   kind: ThreadKind,
   /**
-   * Stored: an unsigned copy for app versions before signed statuses, never believed. Listed (listThreads): the
-   * newest signed status from the author or an owner or moderator, else 'open' set by the author.
+   * As listed (listThreads): the newest signed status from the author or an owner or moderator, else 'open' set by
+   * the author. As stored it is only what its writer claimed, and is not read.
    */
   status: ThreadStatus,
   statusBy: MemberKey,
@@ -127,7 +127,6 @@ export function initCommunity(doc: Y.Doc, o: InitCommunityOptions): Result<RoleR
     parts.meta.set('format', COMMUNITY_FORMAT_VERSION);
     parts.meta.set('name', name.data);
     parts.meta.set('description', description.data);
-    parts.meta.set('history', history.data);
     parts.channels.set(channel.data.id, channel.data);
     parts.roles.push([record]);
     parts.historySetting.set(settingKey('history', setting.signature), setting);
@@ -187,8 +186,6 @@ export function setHistoryVisibility(
   doc.transact(() => {
     dropSuperseded(parts.historySetting, HistoryRecord, record, () => true);
     parts.historySetting.set(settingKey('history', record.signature), record);
-    parts.meta.set('history', parsed.data);
-    parts.meta.set('historyBy', record.by);
   }, o.origin);
   return ok(parsed.data);
 }

@@ -125,7 +125,7 @@ export function createPrivacyRepo(orm: Orm, changes: AccessChanges) {
     accept(accountId: string, contactId: string, now: number): void {
       orm.insert(acceptedContacts).values({ accountId, contactId, acceptedAt: now }).onConflictDoNothing().run();
     },
-    /** Are both accepted members of one conversation of these kinds? (Stands in for "shares a community" for now.) */
+    /** Are both accepted members of one document of these kinds (a conversation, or a community with `community`)? */
     sharedConversation(a: string, b: string, kinds: string[] = CONVERSATION_KINDS): boolean {
       const row = orm
         .select({ one: sql<number>`1` })

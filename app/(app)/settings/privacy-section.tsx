@@ -10,7 +10,7 @@ import { usePrivacy } from './use-privacy';
 
 const CONTACT: Array<{ value: ContactPolicy; label: string; hint: string }> = [
   { value: 'everyone', label: 'Everyone', hint: 'Anyone with your handle can send you a message request.' },
-  { value: 'communities', label: 'People in my communities', hint: 'Only people who share a community with you can send a request.' },
+  { value: 'communities', label: 'People in my communities', hint: 'Only people who share a community or a group conversation with you can send a request.' },
   { value: 'nobody_new', label: 'Nobody new', hint: 'Only people you already accepted can start conversations with you.' },
 ];
 

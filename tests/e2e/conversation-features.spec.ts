@@ -83,6 +83,9 @@ test('typing shows and goes, unread counts rise and clear, and the read marker f
   // Opening it reads them: the counts clear, and Ana's last message shows the tick.
   await item.getByRole('link').click();
   await expect(messages(b.page)).toHaveCount(2);
+  // A day heading over the two, and the second continues Ana's run: her name and the time are not repeated on screen.
+  await expect(b.page.getByRole('list', { name: 'Messages' }).getByRole('heading', { name: /^(Today|Yesterday)$/ }).first()).toBeVisible();
+  await expect(messages(b.page).nth(1)).toHaveClass(/continued/);
   await expect(navConversations(b.page)).not.toContainText('unread');
   await expect(messages(a.page).nth(1).getByText('Seen', { exact: true })).toBeVisible();
 

@@ -6,24 +6,11 @@ import type { RowProps } from '../../_components/virtual-list';
 import { MAX_BODY_LENGTH } from '../../../lib/docs';
 import type { ListedMessage, MessageSurface } from './message-surface';
 import { TimeText } from '../../_components/time-text';
+import { continuesRun, dayLabel, startsDay } from '../../../lib/client/message-runs';
 import { useLongPress } from './use-long-press';
 
 /** The small set offered under `React`. */
 export const EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
-/** A run of one author breaks after this long without a message. */
-const RUN_GAP_MS = 5 * 60 * 1000;
-
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const dayOf = (at: number) => new Date(at).toDateString();
-
-function dayLabel(at: number): string {
-  const today = new Date();
-  if (dayOf(at) === today.toDateString()) return 'Today';
-  const yesterday = new Date(today);
-  yesterday.setDate(today.getDate() - 1);
-  if (dayOf(at) === yesterday.toDateString()) return 'Yesterday';
-  return dayFormat.format(at);
-}
 
 export interface MessageItemProps {
   /** From the virtual list: how it finds the row, and where the row is in the whole conversation. */
@@ -58,8 +45,8 @@ export function MessageItem(p: MessageItemProps) {
     document.addEventListener('pointerdown', away);
     return () => document.removeEventListener('pointerdown', away);
   }, [pressed, item]);
-  const newDay = !p.previous || dayOf(p.previous.sentAt) !== dayOf(message.sentAt);
-  const continued = !newDay && p.previous?.author === message.author && message.sentAt - (p.previous?.sentAt ?? 0) < RUN_GAP_MS;
+  const newDay = startsDay(p.previous, message);
+  const continued = continuesRun(p.previous, message);
   const gone = message.deleted || message.body === null;
   const classes = ['message', message.mine ? 'mine' : '', message.verified ? '' : 'unverified', pressed ? 'pressed' : '']
     .filter(Boolean)
@@ -86,7 +73,7 @@ export function MessageItem(p: MessageItemProps) {
         setPressed((on) => !on);
       }}
     >
-      {newDay ? <h2 className="day-separator">{dayLabel(message.sentAt)}</h2> : null}
+      {newDay ? <h2 className="day-separator">{dayLabel(message.sentAt, Date.now())}</h2> : null}
       <div className={classes}>
         <p className={continued ? 'message-meta visually-hidden' : 'message-meta'}>
           <span className="message-author">{message.authorName}</span>

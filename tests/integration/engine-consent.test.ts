@@ -119,6 +119,33 @@ describe('read receipts and typing switches', () => {
     a.setTyping(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(b.typing()).toEqual([]);
+    b.setTyping(true);
+    // A message bob writes after it reaches alice; his typing, had it been sent, would have come before it.
+    const after = unwrap(await b.send('typed with typing off'));
+    await eventually(async () => (await a.messages()).some((m) => m.id === after), 'alice has bob\'s later message');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a.typing()).toEqual([]);
+  });
+
+  it('sends no read receipt to someone I blocked in our one-to-one conversation', async () => {
+    scene.serve(await startServer());
+    const alice = await device('alice');
+    const bob = await device('bob');
+    const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
+    const a = await open(alice, docId);
+    const first = unwrap(await a.send('one'));
+    await eventually(() => bob.engine.conversations.requests().length === 1, 'request arrives');
+    unwrap(await bob.engine.conversations.accept(docId));
+    const b = await open(bob, docId);
+    await eventually(async () => (await b.messages()).length === 1, 'bob has it');
+    unwrap(await bob.engine.privacy.block(alice.account.id));
+    expect(await b.markRead(first)).toEqual({ ok: true, value: true });
+    await eventually(() => b.unread() === 0, 'bob\'s own count clears');
+    // Bob's next message reaches alice; a read position written before it would have too.
+    const later = unwrap(await b.send('bye'));
+    await eventually(async () => (await a.messages()).some((m) => m.id === later), 'alice has bob\'s message');
+    expect(await a.seen(first)).toBe(false);
+    expect((await a.readPositions()).size).toBe(0);
   });
 });
 

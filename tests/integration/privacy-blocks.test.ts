@@ -80,6 +80,34 @@ describe('what a block refuses', () => {
     expect((await tryStart(server, alice, [bob])).response.status).toBe(201);
   });
 
+  it('keeps blocks and accepted requests across a restart: the block still refuses, the accepted person still reaches me', async () => {
+    const own = await startServer();
+    try {
+      const [me, pest, friend] = [await makeSyncUser(own), await makeSyncUser(own), await makeSyncUser(own)];
+      expect((await post(own, me, `/api/blocks/${pest.id}`)).status).toBe(200);
+      const request = await tryStart(own, friend, [me]);
+      expect(request.response.status, request.response.text).toBe(201);
+      expect((await post(own, me, `/api/conversations/${request.id}/accept`)).status).toBe(200);
+      expect((await call(own, 'PUT', '/api/privacy', { token: me.token, json: { contact: 'nobody_new' } })).status).toBe(200);
+
+      const restarted = await own.restart();
+      try {
+        const list = BlockList.parse((await call(restarted, 'GET', '/api/blocks', { token: me.token })).body);
+        expect(list.blocks.map((b) => b.accountId)).toEqual([pest.id]);
+        const refused = (await tryStart(restarted, pest, [me])).response;
+        expect([refused.status, codeOf(refused)]).toEqual([403, 'conversation.cannot_start']);
+        // Nobody new reaches me now, but someone I accepted before still does, without a request.
+        const again = await tryStart(restarted, friend, [me]);
+        expect(again.response.status, again.response.text).toBe(201);
+        expect((await viewOf(restarted, me, again.id)).request).toBeUndefined();
+      } finally {
+        await restarted.dispose();
+      }
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('keeps an existing one-to-one conversation readable for both after a block', async () => {
     const [alice, bob] = [await makeSyncUser(server), await makeSyncUser(server)];
     const direct = await createConversation(server, alice, [bob]);

@@ -127,6 +127,35 @@ describe('read receipts and typing switches', () => {
     expect(a.typing()).toEqual([]);
   });
 
+  it('in a group, hides the posts of someone I blocked on my device only, and shows them again after unblocking', async () => {
+    scene.serve(await startServer());
+    const alice = await device('alice');
+    const bob = await device('bob');
+    const carol = await device('carol');
+    const docId = unwrap(await alice.engine.conversations.start([bob.account.handle, carol.account.handle], { title: 'Garden' }));
+    await eventually(() => bob.engine.conversations.ids().includes(docId) && carol.engine.conversations.ids().includes(docId), 'both have the group');
+    unwrap(await bob.engine.conversations.accept(docId));
+    unwrap(await carol.engine.conversations.accept(docId));
+    unwrap(await bob.engine.privacy.block(carol.account.id));
+    const c = await open(carol, docId);
+    unwrap(await c.send('from carol'));
+    const a = await open(alice, docId);
+    unwrap(await a.send('from alice'));
+    const b = await open(bob, docId);
+    const flags = async (m: { messages(): Promise<Array<{ body: string | null; blockedAuthor: boolean }>> }) =>
+      (await m.messages()).map((x) => [x.body, x.blockedAuthor]);
+    await eventually(async () => (await b.messages()).length === 2, 'bob has both');
+    // Hidden is the screen's part: the device marks carol's post and keeps it (Show reveals it).
+    expect(await flags(b)).toEqual([
+      ['from carol', true],
+      ['from alice', false],
+    ]);
+    await eventually(async () => (await a.messages()).length === 2, 'alice has both');
+    expect((await flags(a)).every(([, blocked]) => blocked === false)).toBe(true);
+    unwrap(await bob.engine.privacy.unblock(carol.account.id));
+    expect((await flags(b)).every(([, blocked]) => blocked === false)).toBe(true);
+  });
+
   it('sends no read receipt to someone I blocked in our one-to-one conversation', async () => {
     scene.serve(await startServer());
     const alice = await device('alice');

@@ -12,6 +12,7 @@ import { normalizeHandle } from '../account';
 import type { ClientResult } from '../client-errors';
 import type { Communities } from './communities';
 import type { CommunitiesApi } from './communities-api';
+import type { EngineStore } from './engine-store';
 
 export interface CommunityDiscoveryDeps {
   api: CommunitiesApi;
@@ -23,6 +24,8 @@ export interface CommunityDiscoveryDeps {
   random: RandomBytes;
   now: () => number;
   scheduleSync(docId: string): void;
+  /** Where this device notes up to which epoch it sealed snapshots of a community's threads. */
+  store: Pick<EngineStore, 'getMeta' | 'putMeta'>;
 }
 
 export interface Invitation {
@@ -115,10 +118,8 @@ export class CommunityDiscovery {
     await communities.rotateIfNeeded(communityId);
     const state = await communities.state(communityId);
     if (!state.ok) return state;
-    if (state.value.history === 'joined') {
-      const rotated = await this.#rotateWithSnapshot(communityId);
-      if (!rotated.ok) return rotated;
-    }
+    const readable = state.value.history === 'joined' ? await this.#rotateWithSnapshot(communityId) : await this.#snapshotPastRotation(communityId);
+    if (!readable.ok) return readable;
     const current = await communities.currentKey(communityId);
     if (!current) return fail('envelope.unknown_epoch');
     const invited = await this.deps.api.invite(communityId, {
@@ -151,10 +152,8 @@ export class CommunityDiscovery {
     await communities.rotateIfNeeded(communityId);
     const state = await communities.state(communityId);
     if (!state.ok) return state;
-    if (state.value.history === 'joined') {
-      const rotated = await this.#rotateWithSnapshot(communityId);
-      if (!rotated.ok) return rotated;
-    }
+    const readable = state.value.history === 'joined' ? await this.#rotateWithSnapshot(communityId) : await this.#snapshotPastRotation(communityId);
+    if (!readable.ok) return readable;
     return communities.createInvite(communityId, o);
   }
 
@@ -187,6 +186,39 @@ export class CommunityDiscovery {
       const set = setHistoryVisibility(replica.inner, { docId: communityId, value: parsed.data, identity: this.deps.identity, now: this.deps.now(), origin: {} });
       return set.ok ? ok(undefined) : fail('request.invalid');
     });
+  }
+
+  /**
+   * After a rotation the document's newer entries build on older ones that a newcomer holds no key to, and Yjs
+   * would hold them all back: the community document's state, sealed in the current epoch, lets them read it.
+   * Nothing to do while the community is still in its first epoch.
+   */
+  async #snapshotPastRotation(communityId: string): Promise<ClientResult<void>> {
+    const { communities } = this.deps;
+    const current = await communities.currentKey(communityId);
+    if (!current) return fail('envelope.unknown_epoch');
+    if (current.epoch === 0) return ok(undefined);
+    const sealed = await this.#snapshot(communityId);
+    if (!sealed) return fail('request.invalid');
+    // The threads too ('earlier posts too' is this setting), once per epoch: a later invite finds them done.
+    const marker = `threads-snapshot:${communityId}`;
+    if (((await this.deps.store.getMeta<number>(marker)) ?? 0) >= current.epoch) return ok(undefined);
+    for (const thread of communities.view(communityId)?.threads ?? []) await this.#snapshot(thread.id);
+    await this.deps.store.putMeta(marker, current.epoch);
+    return ok(undefined);
+  }
+
+  /** Seals the document as this device holds it, in the newest epoch; false past the snapshot size cap. */
+  async #snapshot(docId: string): Promise<boolean> {
+    const { communities } = this.deps;
+    const { replica } = await communities.acquire(docId);
+    try {
+      if (!replica.appendSnapshot()) return false;
+      await communities.markDirty(docId);
+      return true;
+    } finally {
+      communities.release(docId);
+    }
   }
 
   /** A new epoch for everyone listed, then the community document's state sealed in it for whoever comes next. */

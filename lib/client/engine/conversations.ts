@@ -451,6 +451,10 @@ export class Conversations {
       if (!added.ok) return added;
       this.#upsert(added.value);
       this.#membershipRecord(replica, docId, 'add', [{ user: profile.value.id, key: memberKeyOf(fromBase64url(profile.value.signingPublicKey)!) }], epoch);
+      // Past a rotation, the entries of this epoch build on older ones the newcomer holds no key to, and Yjs would
+      // hold every one of them back: the conversation as it stands, sealed in this epoch, lets them read it. They
+      // see its history, as anyone added before the first rotation does.
+      if (epoch > 0) replica.appendSnapshot();
       await this.markDirty(docId);
       return ok(undefined);
     } finally {

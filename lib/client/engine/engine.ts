@@ -195,6 +195,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     random: deps.random,
     now: deps.now,
     scheduleSync: (docId) => sync.schedule(docId),
+    store,
   });
   const communityAdmin = new CommunityAdmin({
     communities,

@@ -80,7 +80,7 @@ export interface Client {
   account: AccountService;
   /** The engine of the signed-in device: running while signed in, stopped before a sign-out wipes the device. */
   engine: Pick<EngineHost, 'current' | 'subscribe'>;
-  /** "Export my data": the server's metadata and every conversation decrypted here, one at a time. */
+  /** "Export my data": the server's metadata and every conversation and community thread decrypted here, one at a time. */
   exportData(onProgress?: (progress: ExportProgress) => void): Promise<ClientResult<DataExport>>;
   /** Resolves once the engine has stopped. */
   dispose(): Promise<void>;

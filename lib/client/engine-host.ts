@@ -48,6 +48,8 @@ export interface DeviceEngine {
   deleteLocalCopy: Engine['deleteLocalCopy'];
   /** One conversation at a time, read from this device without a socket (the data export). */
   read: Engine['read'];
+  /** One community thread at a time, likewise (the data export). */
+  readThread: Engine['readThread'];
 }
 
 export interface EngineHost {
@@ -168,6 +170,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       decline: (docId, declineOptions) => engine.decline(docId, declineOptions),
       deleteLocalCopy: (docId) => engine.deleteLocalCopy(docId),
       read: (docId) => engine.read(docId),
+      readThread: (threadId) => engine.readThread(threadId),
     };
   }
 

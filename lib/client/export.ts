@@ -1,22 +1,27 @@
 // "Export my data": one JSON file with everything about the person, built on this device from the server's
-// metadata export and the conversations this device decrypts, one conversation at a time.
+// metadata export and the conversations and community threads this device decrypts, one document at a time.
 import { z } from 'zod';
 import { Account, Id } from '../protocol/api';
 import { DocId } from '../protocol/api-docs';
 import { BlockView, MetadataExport, PrivacySettings } from '../protocol/api-privacy';
 import { ok } from '../protocol/errors';
-import type { Position } from '../docs';
 import type { Api } from './api';
 import type { ClientResult } from './client-errors';
 import type { ConversationResult } from './engine/conversation-actions';
 import type { Conversations } from './engine/conversations';
 import type { ConversationReader } from './engine/engine';
+import type { ThreadReader } from './engine/open-thread';
+import { exportCommunity, ExportCommunity, ExportInvitation, exportInvitations, type CommunityExportDeps } from './export-communities';
+import { ExportMessage, ExportPerson, exportHistory, nameInFile, problemOf } from './export-messages';
+
+export { ExportCommunity, ExportInvitation, ExportThread } from './export-communities';
+export { ExportMessage, ExportPerson } from './export-messages';
 
 /**
- * The file's layout, format `hasneeds-data-export`, version 1 (README.md, "Data export"). Times are milliseconds
- * since 1970-01-01 UTC; keys and ids are base64url.
+ * The file's layout, format `hasneeds-data-export`, version 2 (README.md, "Data export"; version 1 had no
+ * communities). Times are milliseconds since 1970-01-01 UTC; keys and ids are base64url.
  *
- *   format, version          "hasneeds-data-export", 1 (a reader checks both before anything else)
+ *   format, version          "hasneeds-data-export", 2 (a reader checks both before anything else)
  *   exportedAt               when this device made the file
  *   profile                  my account: id, handle, displayName, signingPublicKey, boxPublicKey, createdAt
  *   settings.privacy         who can contact me, read receipts, typing (as the server keeps them)
@@ -30,32 +35,26 @@ import type { ConversationReader } from './engine/engine';
  *                            replyTo (a message id or null), verified (the author's signature checks), reactions[]
  *                            ({ emoji, by[] })
  *     complete, problem      false and a code when this device could not read the conversation
+ *   communities[]            every community I belong to, in the order the app lists them, as its document says:
+ *     id, name, description, myRole, createdAt, history ('all' | 'joined': whether newcomers see earlier posts)
+ *     channels[]             id, name
+ *     members[]              accountId, handle, displayName, memberKey, role (as the server lists it), verifiedRole
+ *                            (as the signed role records give it, or null), invited (asked directly, not answered)
+ *     threads[]              most recently active first: id, channel (a channel id), kind (need | offer |
+ *                            discussion), status (open | resolved, as signed), title, author, createdAt, lastActivity,
+ *       posts[]              oldest first, each as a conversation's messages[] entry
+ *       complete, problem    as for a conversation, per thread
+ *     complete, problem      false and a code when this device could not read the community document
+ *   communityInvitations[]   communities I was invited to and have not answered: id, name (null until read)
  *   server                   GET /api/account/export-metadata as it came: sessions, memberships with epochs and
  *                            sequence numbers, declined requests, and the fields above as the server holds them
  *
  * A person (author, actor, reaction) is { memberKey, accountId, name }: the signing key that signed, the account it
  * belonged to when this device knows it, and the name this device shows for it ("Deleted account", "Former member").
- * Messages are those this device holds: a conversation still syncing may lack its newest ones.
+ * Messages are those this device holds: a conversation or thread still syncing may lack its newest ones.
  */
 export const EXPORT_FORMAT = 'hasneeds-data-export';
-export const EXPORT_VERSION = 1;
-
-export const ExportPerson = z.strictObject({ memberKey: z.string(), accountId: Id.nullable(), name: z.string() });
-export type ExportPerson = z.infer<typeof ExportPerson>;
-
-export const ExportMessage = z.strictObject({
-  id: z.string(),
-  author: ExportPerson,
-  sentAt: z.number().int(),
-  body: z.string().nullable(),
-  deleted: z.boolean(),
-  edited: z.boolean(),
-  editedAt: z.number().int().nullable(),
-  replyTo: z.string().nullable(),
-  verified: z.boolean(),
-  reactions: z.array(z.strictObject({ emoji: z.string(), by: z.array(ExportPerson) })),
-});
-export type ExportMessage = z.infer<typeof ExportMessage>;
+export const EXPORT_VERSION = 2;
 
 export const ExportConversation = z.strictObject({
   id: DocId,
@@ -82,6 +81,8 @@ export const ExportConversation = z.strictObject({
 });
 export type ExportConversation = z.infer<typeof ExportConversation>;
 
+const PAGE_SIZE = 500;
+
 export const DataExport = z.strictObject({
   format: z.literal(EXPORT_FORMAT),
   version: z.literal(EXPORT_VERSION),
@@ -91,6 +92,8 @@ export const DataExport = z.strictObject({
   contacts: MetadataExport.shape.contacts,
   blocks: z.array(BlockView),
   conversations: z.array(ExportConversation),
+  communities: z.array(ExportCommunity),
+  communityInvitations: z.array(ExportInvitation),
   server: MetadataExport,
 });
 export type DataExport = z.infer<typeof DataExport>;
@@ -98,14 +101,22 @@ export type DataExport = z.infer<typeof DataExport>;
 /** What the export reads: a running engine (the device's or a test's) and the API. */
 export interface ExportEngine {
   readonly conversations: Pick<Conversations, 'all' | 'view' | 'nameOf'>;
+  readonly communities: CommunityExportDeps['communities'];
   read(docId: string): Promise<ConversationResult<ConversationReader>>;
+  readThread(threadId: string): Promise<ClientResult<ThreadReader>>;
 }
 
 export interface ExportProgress {
-  /** Conversations finished, of `total`. */
+  /** Conversations and community threads finished, of `total`. */
   done: number;
+  /**
+   * Every conversation, and every community's threads as the community list counts them until the community's own
+   * index is read (then as it lists them; a community this device cannot read takes its threads out).
+   */
   total: number;
-  /** Messages exported so far, across conversations. */
+  /** Of `total`, community threads. */
+  threads: number;
+  /** Messages and posts exported so far. */
   messages: number;
 }
 
@@ -114,7 +125,7 @@ export interface ExportDeps {
   engine: ExportEngine;
   now: () => number;
   onProgress?(progress: ExportProgress): void;
-  /** Messages read per step of a conversation's history. */
+  /** Messages read per step of a conversation's or thread's history. */
   pageSize?: number;
 }
 
@@ -125,8 +136,11 @@ export async function buildExport(deps: ExportDeps): Promise<ClientResult<DataEx
   const server = metadata.value;
   // Requests and archived ones too: everything this device shows anywhere.
   const listed = deps.engine.conversations.all();
-  const progress: ExportProgress = { done: 0, total: listed.length, messages: 0 };
-  deps.onProgress?.({ ...progress });
+  const joined = deps.engine.communities.list();
+  const threads = joined.reduce((sum, c) => sum + c.threadCount, 0);
+  const progress: ExportProgress = { done: 0, total: listed.length + threads, threads, messages: 0 };
+  const report = () => deps.onProgress?.({ ...progress });
+  report();
   const conversations: ExportConversation[] = [];
   // One at a time: a person in hundreds of conversations never has them all in memory at once.
   for (const summary of listed) {
@@ -134,7 +148,28 @@ export async function buildExport(deps: ExportDeps): Promise<ClientResult<DataEx
     if (exported) conversations.push(exported);
     progress.done++;
     progress.messages += exported?.messages.length ?? 0;
-    deps.onProgress?.({ ...progress });
+    report();
+  }
+  const communityDeps: CommunityExportDeps = {
+    communities: deps.engine.communities,
+    readThread: (threadId) => deps.engine.readThread(threadId),
+    me: server.account,
+    pageSize: deps.pageSize ?? PAGE_SIZE,
+    recount(delta) {
+      progress.total += delta;
+      progress.threads += delta;
+      if (delta !== 0) report();
+    },
+    threadDone(posts) {
+      progress.done++;
+      progress.messages += posts;
+      report();
+    },
+  };
+  const communities: ExportCommunity[] = [];
+  for (const summary of joined) {
+    const exported = await exportCommunity(communityDeps, summary);
+    if (exported) communities.push(exported);
   }
   return ok({
     format: EXPORT_FORMAT,
@@ -145,6 +180,8 @@ export async function buildExport(deps: ExportDeps): Promise<ClientResult<DataEx
     contacts: server.contacts,
     blocks: server.blocks,
     conversations,
+    communities,
+    communityInvitations: exportInvitations(deps.engine.communities),
     server,
   });
 }
@@ -173,37 +210,13 @@ async function exportConversation(deps: ExportDeps, docId: string, title: string
     for (const event of history) {
       for (const p of [event.actor, ...event.subjects]) if (p.accountId !== null && !accounts.has(p.memberKey)) accounts.set(p.memberKey, p.accountId);
     }
-    const ownName = (name: string) => (name === 'You' ? me.displayName : name);
+    const ownName = (name: string) => nameInFile(name, me);
     const person = (memberKey: string): ExportPerson => ({
       memberKey,
       accountId: accounts.get(memberKey) ?? null,
       name: ownName(conversations.nameOf(docId, memberKey)),
     });
-
-    const pageSize = deps.pageSize ?? 500;
-    const pages: ExportMessage[][] = [];
-    let before: Position | undefined;
-    // Newest page first, each one older than the last, so no step verifies more than one page.
-    for (;;) {
-      const page = await reader.messages({ limit: pageSize, ...(before ? { before } : {}) });
-      pages.push(
-        page.map((m) => ({
-          id: m.id,
-          author: person(m.author),
-          sentAt: m.sentAt,
-          body: m.body,
-          deleted: m.deleted,
-          edited: m.edited,
-          editedAt: m.editedAt,
-          replyTo: m.replyTo,
-          verified: m.verified,
-          reactions: m.reactions.map((r) => ({ emoji: r.emoji, by: r.members.map(person) })),
-        })),
-      );
-      const oldest = page[0];
-      if (page.length < pageSize || !oldest) break;
-      before = { sentAt: oldest.sentAt, messageId: oldest.id };
-    }
+    const messages = await exportHistory(reader.messages, deps.pageSize ?? PAGE_SIZE, person);
     return {
       ...base,
       membershipHistory: history.map((e) => ({
@@ -214,13 +227,13 @@ async function exportConversation(deps: ExportDeps, docId: string, title: string
         verified: e.verified,
         accepted: e.accepted,
       })),
-      messages: pages.reverse().flat(),
+      messages,
       complete: true,
       problem: null,
     };
   } catch (error) {
     // A local store that fails for one conversation should not cost the person the rest of the export.
-    return incomplete(error instanceof Error && error.name ? `device.${error.name}` : 'device.unreadable');
+    return incomplete(problemOf(error));
   } finally {
     reader.close();
   }

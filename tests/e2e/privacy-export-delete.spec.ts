@@ -76,10 +76,15 @@ test('a person exports their data as one JSON file, then deletes the account; th
       members: Array<{ accountId: string; handle: string | null; displayName: string | null }>;
       messages: Array<{ author: { accountId: string | null; name: string }; body: string | null }>;
     }>;
+    communities: unknown[];
+    communityInvitations: unknown[];
     server: { account: { handle: string }; sessions: unknown[]; memberships: Array<{ docId: string; status: string }> };
   };
   expect(file.format).toBe('hasneeds-data-export');
-  expect(file.version).toBe(1);
+  expect(file.version).toBe(2);
+  // Alice belongs to no community: the section is there, empty (its content is covered by tests/integration/data-export).
+  expect(file.communities).toEqual([]);
+  expect(file.communityInvitations).toEqual([]);
   expect(file.profile).toMatchObject({ handle: alice.user.handle, displayName: 'Alice Exporter' });
   expect(file.settings.privacy.contact).toBe('everyone');
   expect(file.server.account.handle).toBe(alice.user.handle);

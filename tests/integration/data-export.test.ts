@@ -1,6 +1,7 @@
 // "Export my data" (lib/client/export.ts) with real engines against the real server: the file holds the
-// decrypted messages of every conversation (requests too), the people, the server's metadata, and is built
-// one conversation at a time. Also: others name a deleted account's messages "Deleted account" (issue 7).
+// decrypted messages of every conversation (requests too) and the posts of every community I belong to, the
+// people, the server's metadata, and is built one document at a time. Also: others name a deleted account's
+// messages "Deleted account" (issue 7).
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../lib/client/api';
 import { webRandom } from '../../lib/crypto';
@@ -11,29 +12,52 @@ import { acceptRequest } from './helpers/accept-request';
 import { call } from './helpers/api';
 import { eventually, type Device } from './helpers/engine-device';
 import { engineScene, unwrap } from './helpers/engine-scene';
-import { startServer } from './helpers/server';
+import { startServer, type TestServer } from './helpers/server';
 
 const scene = engineScene();
 
 const apiOf = (server: { url: string }, d: Device) => createApi({ baseUrl: server.url, fetch, getToken: () => d.token });
 
-/** The engine as the export sees it, counting how many conversations are loaded for it at once. */
+/** The engine as the export sees it, counting how many conversations and threads are loaded for it at once. */
 function counting(engine: Engine): { engine: ExportEngine; most: () => number } {
   let now = 0;
   let most = 0;
+  const held = <R extends { close(): void }>(reader: R): R => {
+    most = Math.max(most, ++now);
+    return { ...reader, close: () => (now--, reader.close()) };
+  };
   return {
     most: () => most,
     engine: {
       conversations: engine.conversations,
+      communities: engine.communities,
       async read(docId) {
         const opened = await engine.read(docId);
-        if (!opened.ok) return opened;
-        most = Math.max(most, ++now);
-        const reader = opened.value;
-        return { ok: true, value: { ...reader, close: () => (now--, reader.close()) } };
+        return opened.ok ? { ok: true, value: held(opened.value) } : opened;
+      },
+      async readThread(threadId) {
+        const opened = await engine.readThread(threadId);
+        return opened.ok ? { ok: true, value: held(opened.value) } : opened;
       },
     },
   };
+}
+
+/** The server's fake clock starts in the past; invite expiry is checked against it, the engines use real time. */
+async function serveNow(): Promise<TestServer> {
+  const server = scene.serve(await startServer());
+  server.clock.advance(Date.now() - server.clock.now());
+  return server;
+}
+
+/** Opens the thread on the device until its posts include `body` (as a screen would, with its socket). */
+async function waitForPost(d: Device, threadId: string, body: string, what: string): Promise<void> {
+  const t = unwrap(await d.engine.openThread(threadId));
+  try {
+    await eventually(async () => (await t.messages()).some((m) => m.body === body), what);
+  } finally {
+    await t.close();
+  }
 }
 
 async function bodiesOf(engine: Engine, docId: string): Promise<Array<string | null>> {
@@ -80,7 +104,7 @@ describe('the data export', () => {
     const built = await buildExport({ api: apiOf(server, alice), engine, now: () => 1_700_000_000_000, onProgress: (p) => progress.push(p), pageSize: 2 });
     const exported = DataExport.parse(JSON.parse(JSON.stringify(unwrap(built))));
 
-    expect(exported).toMatchObject({ format: EXPORT_FORMAT, version: 1, exportedAt: 1_700_000_000_000 });
+    expect(exported).toMatchObject({ format: EXPORT_FORMAT, version: 2, exportedAt: 1_700_000_000_000, communities: [], communityInvitations: [] });
     expect(exported.profile).toMatchObject({ id: alice.account.id, handle: alice.account.handle, displayName: 'Alice' });
     expect(exported.settings.privacy).toEqual({ contact: 'everyone', readReceipts: true, typing: true });
     expect(exported.server.memberships.map((m) => [m.docId, m.status]).sort()).toEqual(
@@ -152,6 +176,104 @@ describe('the data export', () => {
     const ms = performance.now() - started;
     console.log(`data export: ${count} messages in one conversation took ${Math.round(ms)} ms`);
     expect(built.conversations[0]!.messages.map((m) => m.body)).toEqual(Array.from({ length: count }, (_, i) => `message ${i}`));
+  });
+});
+
+describe('communities in the data export', () => {
+  it('holds each community I belong to with its members, channels, threads and decrypted posts, my invitations by name, and no other community', async () => {
+    const server = await serveNow();
+    const alice = await scene.device('alice');
+    const bob = await scene.device('bob');
+    const carol = await scene.device('carol');
+
+    const communityId = unwrap(await alice.engine.communities.create({ name: 'Allotment', description: 'Growers on Elm Road' }));
+    const invite = unwrap(await alice.engine.communities.createInvite(communityId));
+    unwrap(await bob.engine.communities.joinByLink(invite.link));
+    const ladder = unwrap(await alice.engine.communities.createThread(communityId, { kind: 'need', title: 'Need a ladder', body: 'Anyone have a ladder?' }));
+    const seeds = unwrap(await alice.engine.communities.createThread(communityId, { kind: 'offer', title: 'Spare seeds', body: 'Tomato seeds, free' }));
+
+    // Bob replies in the first thread; alice edits one post and deletes another in the second, and resolves the first.
+    await eventually(() => bob.engine.communities.ids().includes(ladder), 'bob lists the thread');
+    const bt = unwrap(await bob.engine.openThread(ladder));
+    await eventually(async () => (await bt.messages()).length === 1, 'bob has the first post');
+    const [question] = await bt.messages();
+    unwrap(await bt.reply('I have one, a tall one', question!.id));
+    await eventually(async () => (await bt.messages()).every((m) => !m.pending), 'bob’s reply is stored');
+    await bt.close();
+    const at = unwrap(await alice.engine.openThread(seeds));
+    const typo = unwrap(await at.send('Collect from shed 4, tomorow'));
+    unwrap(await at.edit(typo, 'Collect from shed 4, tomorrow'));
+    const gone = unwrap(await at.send('the shed code is 4711'));
+    unwrap(await at.delete(gone));
+    await at.close();
+    unwrap(await alice.engine.communities.setThreadStatus(communityId, ladder, 'resolved'));
+    await waitForPost(alice, ladder, 'I have one, a tall one', 'alice has bob’s reply');
+    await eventually(async () => {
+      const s = await alice.engine.communities.state(communityId);
+      return s.ok && s.value.members.length === 2 && !s.value.rolesDisagree;
+    }, 'alice verifies bob’s join record');
+
+    // Carol's own community, which alice is not in, and one carol invites her to directly.
+    const quiet = unwrap(await carol.engine.communities.create({ name: 'Quiet room' }));
+    unwrap(await carol.engine.communities.createThread(quiet, { kind: 'discussion', title: 'A private matter', body: 'not for alice' }));
+    const swap = unwrap(await carol.engine.communities.create({ name: 'Seed swap' }));
+    unwrap(await carol.engine.discovery.inviteByHandle(swap, alice.account.handle));
+    await eventually(() => alice.engine.discovery.invitations().some((i) => i.communityId === swap && i.name === 'Seed swap'), 'alice reads the invitation');
+
+    const progress: ExportProgress[] = [];
+    const { engine, most } = counting(alice.engine);
+    const built = await buildExport({ api: apiOf(server, alice), engine, now: () => 0, onProgress: (p) => progress.push(p), pageSize: 2 });
+    const exported = DataExport.parse(JSON.parse(JSON.stringify(unwrap(built))));
+
+    // Each thread is a step of the progress, and only one thread document is loaded at a time.
+    expect(progress.map((p) => `${p.done} of ${p.total}, ${p.threads} threads`)).toEqual(['0 of 2, 2 threads', '1 of 2, 2 threads', '2 of 2, 2 threads']);
+    expect(progress.at(-1)?.messages).toBe(5);
+    expect(most()).toBe(1);
+
+    expect(exported.conversations).toEqual([]);
+    expect(exported.communities.map((c) => c.id)).toEqual([communityId]);
+    expect(exported.communityInvitations).toEqual([{ id: swap, name: 'Seed swap' }]);
+    const [allotment] = exported.communities;
+    expect(allotment).toMatchObject({
+      name: 'Allotment',
+      description: 'Growers on Elm Road',
+      myRole: 'owner',
+      history: 'all',
+      channels: [{ id: 'general', name: 'General' }],
+      complete: true,
+      problem: null,
+    });
+    expect(allotment!.members.map((m) => [m.displayName, m.role, m.verifiedRole, m.invited]).sort()).toEqual([
+      ['Alice', 'owner', 'owner', false],
+      ['Bob', 'member', 'member', false],
+    ]);
+    expect(allotment!.threads.map((t) => t.id).sort()).toEqual([ladder, seeds].sort());
+
+    const need = allotment!.threads.find((t) => t.id === ladder)!;
+    expect(need).toMatchObject({ channel: 'general', kind: 'need', status: 'resolved', title: 'Need a ladder', complete: true, problem: null });
+    expect(need.author).toMatchObject({ accountId: alice.account.id, name: 'Alice' });
+    expect(need.createdAt).toEqual(expect.any(Number));
+    expect(need.lastActivity).toBeGreaterThanOrEqual(need.createdAt!);
+    expect(need.posts.map((m) => [m.author.name, m.author.accountId, m.body])).toEqual([
+      ['Alice', alice.account.id, 'Anyone have a ladder?'],
+      ['Bob', bob.account.id, 'I have one, a tall one'],
+    ]);
+    expect(need.posts[1]!.replyTo).toBe(need.posts[0]!.id);
+
+    const offer = allotment!.threads.find((t) => t.id === seeds)!;
+    expect(offer).toMatchObject({ kind: 'offer', status: 'open', title: 'Spare seeds', complete: true });
+    // Paged two at a time, oldest first, nothing lost or repeated.
+    expect(offer.posts.map((m) => [m.body, m.edited, m.deleted])).toEqual([
+      ['Tomato seeds, free', false, false],
+      ['Collect from shed 4, tomorrow', true, false],
+      [null, false, true],
+    ]);
+    expect([...need.posts, ...offer.posts].every((m) => m.verified)).toBe(true);
+
+    const text = JSON.stringify(exported);
+    expect(text).not.toContain('the shed code');
+    expect(text).not.toContain(quiet);
+    expect(text).not.toContain('not for alice');
   });
 });
 

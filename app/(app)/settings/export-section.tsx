@@ -1,13 +1,27 @@
 'use client';
 // "Export my data": one JSON file, built on this device (lib/client/export.ts documents its layout), walking the
-// conversations one by one with a progress bar, then handed to the browser as a download.
+// conversations and community threads one by one with a progress bar, then handed to the browser as a download.
 import { useId, useState } from 'react';
-import type { ExportProgress } from '../../../lib/client/export';
+import type { DataExport, ExportProgress } from '../../../lib/client/export';
 import { useClient, useSession } from '../../_components/client-context';
 import { errorText } from '../../_components/error-text';
 import { ErrorAlert, StatusNotice } from '../../_components/notice';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What the file holds, counted for the status line; what this device could not read is named. */
+function readyText({ conversations, communities }: DataExport, file: string): string {
+  const threads = communities.flatMap((c) => c.threads);
+  const messages = conversations.reduce((sum, c) => sum + c.messages.length, 0) + threads.reduce((sum, t) => sum + t.posts.length, 0);
+  const unread = [...conversations, ...communities, ...threads].filter((x) => !x.complete).length;
+  const inCommunities = communities.length > 0 ? `, ${plural(communities.length, 'community', 'communities')} with ${plural(threads.length, 'thread', 'threads')}` : '';
+  const incomplete =
+    unread > 0
+      ? ` ${plural(unread, 'conversation, community or thread', 'conversations, communities or threads')} could not be read on this device and ` +
+        `${unread === 1 ? 'is' : 'are'} marked incomplete.`
+      : '';
+  return `Export ready: ${plural(conversations.length, 'conversation', 'conversations')}${inCommunities} and ${plural(messages, 'message', 'messages')} in ${file}.${incomplete}`;
+}
 
 export function ExportSection() {
   const client = useClient();
@@ -49,29 +63,29 @@ export function ExportSection() {
     link.remove();
     // Give the download a moment to start before the URL goes away.
     window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    const messages = result.value.conversations.reduce((sum, c) => sum + c.messages.length, 0);
-    const unread = result.value.conversations.filter((c) => !c.complete).length;
-    setDone(
-      `Export ready: ${plural(result.value.conversations.length, 'conversation', 'conversations')} and ` +
-        `${plural(messages, 'message', 'messages')} in ${file}.` +
-        (unread > 0 ? ` ${plural(unread, 'conversation', 'conversations')} could not be read on this device and are marked incomplete.` : ''),
-    );
+    setDone(readyText(result.value, file));
   }
 
   const counted = progress !== null && progress.total > 0;
-  const progressText = progress === null ? 'Asking the server what it keeps about you…' : `${progress.done} of ${plural(progress.total, 'conversation', 'conversations')}`;
+  const progressText =
+    progress === null
+      ? 'Asking the server what it keeps about you…'
+      : progress.threads === 0
+        ? `${progress.done} of ${plural(progress.total, 'conversation', 'conversations')}`
+        : `${progress.done} of ${progress.total}: ${plural(progress.total - progress.threads, 'conversation', 'conversations')} and ` +
+          plural(progress.threads, 'community thread', 'community threads');
   return (
     <section className="card" aria-labelledby="export-title">
       <h2 id="export-title">Export your data</h2>
       <p className="muted">
-        One JSON file with your profile, privacy settings, contacts, blocks, every conversation you belong to with
-        its decrypted messages, and what the server keeps about you. The messages in it are not encrypted: keep the
-        file somewhere private.
+        One JSON file with your profile, privacy settings, contacts, blocks, every conversation and community you
+        belong to with its decrypted messages and posts, and what the server keeps about you. The messages in it
+        are not encrypted: keep the file somewhere private.
       </p>
       {busy || progress !== null ? (
         <div className="export-progress">
           <label htmlFor={progressId}>{busy ? 'Exporting your data' : 'Export finished'}</label>
-          {/* Without a value the bar is indeterminate: the number of conversations is not known yet. */}
+          {/* Without a value the bar is indeterminate: the number of conversations and threads is not known yet. */}
           <progress
             id={progressId}
             max={counted ? progress.total : 1}
@@ -82,7 +96,7 @@ export function ExportSection() {
         </div>
       ) : null}
       <ErrorAlert message={error} />
-      <StatusNotice busy={busy}>{busy ? 'Decrypting your conversations on this device…' : done}</StatusNotice>
+      <StatusNotice busy={busy}>{busy ? 'Decrypting your conversations and communities on this device…' : done}</StatusNotice>
       <div className="actions">
         <button type="button" className="button secondary" aria-disabled={busy} onClick={() => void onExport()}>
           Export my data

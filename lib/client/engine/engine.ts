@@ -33,7 +33,7 @@ import { createReplicaHooks } from './replica-hooks';
 import { Safety, type KeyWarning, type VerificationStatus } from './safety';
 import { SearchStore, type SearchResult } from './search-store';
 import { SyncManager } from './sync-manager';
-import { openThread, type OpenThread } from './open-thread';
+import { openThread, readThread, type OpenThread, type ThreadReader } from './open-thread';
 import { UnreadTracker } from './unread';
 
 export interface EngineDeps {
@@ -120,6 +120,8 @@ export interface Engine {
   read(docId: string): Promise<ConversationResult<ConversationReader>>;
   /** A thread of one of my communities, on screen: its posts, send, reply, edit, delete. */
   openThread(threadId: string): Promise<ClientResult<OpenThread>>;
+  /** Loads one thread of my communities to read it, no socket; `doc.not_found` when not listed. */
+  readThread(threadId: string): Promise<ClientResult<ThreadReader>>;
   stop(): Promise<void>;
   /** Every conversation on this device, offline too; newest first. */
   search(query: string, options?: { limit?: number }): Promise<SearchResult[]>;
@@ -466,6 +468,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         },
         threadId,
       ),
+    readThread: (threadId) => readThread({ communities, verifier: deps.verifier, cache: verification }, threadId),
     async read(docId) {
       if (!conversations.view(docId)) return fail('doc.not_found');
       const { replica } = await conversations.acquire(docId);

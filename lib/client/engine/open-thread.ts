@@ -1,5 +1,5 @@
 // A thread on screen: its posts read and written like a conversation's (the same actions), with the keys and
-// members of its community, and a live socket while it is open.
+// members of its community, and a live socket while it is open. Also a thread read without a socket (the export).
 import type { Identity, RandomBytes, Verifier } from '../../crypto';
 import { appendMessage, listMessages, memberKeyOf, type MessageView, type Position, type VerificationCache } from '../../docs';
 import { fail, ok } from '../../protocol/errors';
@@ -111,6 +111,39 @@ export async function openThread(deps: OpenThreadDeps, threadId: string): Promis
       closed = true;
       stops.forEach((s) => s());
       await deps.setOpen(null);
+      communities.release(threadId);
+    },
+  });
+}
+
+/** A thread read from this device's copy, without a socket (the data export); pair with `close`. */
+export interface ThreadReader {
+  readonly docId: string;
+  /** As OpenThread.messages, without the names and marks a screen adds. */
+  messages(window?: { limit?: number; before?: Position }): Promise<MessageView[]>;
+  close(): void;
+}
+
+/** Loads one thread of a community I belong to; `doc.not_found` for any other document. */
+export async function readThread(deps: Pick<OpenThreadDeps, 'communities' | 'verifier' | 'cache'>, threadId: string): Promise<ClientResult<ThreadReader>> {
+  const { communities } = deps;
+  const community = communities.view(threadId);
+  if (!community || community.id === threadId || community.invited === true) return fail('doc.not_found');
+  let replica: DocReplica;
+  try {
+    ({ replica } = await communities.acquire(threadId));
+  } catch (error) {
+    // The hold was taken before the load failed.
+    communities.release(threadId);
+    throw error;
+  }
+  let released = false;
+  return ok({
+    docId: threadId,
+    messages: (window = {}) => listMessages(replica.inner, { docId: threadId, verifier: deps.verifier, cache: deps.cache, ...window }),
+    close() {
+      if (released) return;
+      released = true;
       communities.release(threadId);
     },
   });

@@ -1,11 +1,15 @@
 // Graceful shutdown: a request already in flight is answered, new connections are refused, live
 // sockets get 1012, and close() resolves.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Config } from '../../sync-server/config';
 import { call } from './helpers/api';
 import { connect, waitForClose } from './helpers/socket';
 import { makeUser, startServer } from './helpers/server';
+import { startChildServer } from './helpers/sync-child';
 
 describe('graceful shutdown', () => {
   it('finishes a request that was in flight when close() began, then refuses new connections', async () => {
@@ -48,6 +52,29 @@ describe('graceful shutdown', () => {
     await server.dispose();
     for (const closed of await Promise.all(closes)) expect(closed).toEqual({ code: 1012, reason: 'server.shutting_down' });
   });
+});
+
+describe('the process (sync-server/main.ts)', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops on ${signal}: logs it, closes the database and exits with 0; a restart finds the data`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'hn-signal-'));
+      try {
+        const first = await startChildServer(dataDir);
+        const handle = `signal_${signal.toLowerCase()}_${Date.now().toString(36)}`;
+        expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+        expect(await first.kill(signal)).toEqual({ code: 0, signal: null });
+        const messages = first.logs.map((line) => (JSON.parse(line) as { msg?: string; signal?: string }));
+        expect(messages).toContainEqual(expect.objectContaining({ msg: 'shutting down', signal }));
+        expect(messages.at(-1)).toMatchObject({ msg: 'stopped' });
+        const second = await startChildServer(dataDir);
+        const kdf = await fetch(`${second.url}/api/auth/kdf`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle }) });
+        expect(kdf.status).toBe(200);
+        expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('configuration', () => {

@@ -11,6 +11,11 @@ export const MAX_INVITE_USES = 1000;
 /** A link lives at most 30 days. */
 export const MAX_INVITE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_DIRECTORY_RESULTS = 50;
+/**
+ * GET /api/communities/:id/invites lists this many of the newest links. Every link ends within
+ * MAX_INVITE_LIFETIME_MS, so only a flood of newer ones could push a working link off the list.
+ */
+export const MAX_LISTED_INVITES = 100;
 
 export const CommunityRole = z.enum(['owner', 'moderator', 'member']);
 export type CommunityRole = z.infer<typeof CommunityRole>;
@@ -67,16 +72,30 @@ export const RedeemInviteRequest = z.strictObject({ proof: b64(32), keyEnvelope:
 export const InviteOpened = z.strictObject({ communityId: DocId, epoch: z.number().int(), sealedKey: b64(SEALED_INVITE_KEY_BYTES) });
 export type InviteOpened = z.infer<typeof InviteOpened>;
 
+/**
+ * Whether a link lets someone in now, by the server's clock, checked in this order: revoked, expired, used up,
+ * stale (made for an epoch key that has since been replaced, so it opens nothing current).
+ */
+export const InviteStatus = z.enum(['active', 'revoked', 'expired', 'used_up', 'stale']);
+export type InviteStatus = z.infer<typeof InviteStatus>;
+
+/** What owners and moderators see of a link: never its proof hash or sealed key, which the secret alone opens. */
 export const InviteView = z.strictObject({
   id: DocId,
+  /** Null once the account that made it is deleted. */
   createdBy: Id.nullable(),
+  createdAt: z.number().int(),
   epoch: z.number().int(),
   expiresAt: z.number().int(),
   maxUses: z.number().int(),
   uses: z.number().int(),
   revoked: z.boolean(),
+  status: InviteStatus,
 });
-export const InviteList = z.strictObject({ invites: z.array(InviteView) });
+export type InviteView = z.infer<typeof InviteView>;
+// GET /api/communities/:id/invites — owner or moderator: the newest MAX_LISTED_INVITES links, newest first.
+export const InviteList = z.strictObject({ invites: z.array(InviteView).max(MAX_LISTED_INVITES) });
+export type InviteList = z.infer<typeof InviteList>;
 
 // PUT /api/communities/:id/directory (owner) publishes exactly this; DELETE unpublishes.
 export const DirectoryEntryInput = z.strictObject({

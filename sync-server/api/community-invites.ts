@@ -6,9 +6,12 @@ import {
   CreateInviteRequest,
   MAX_COMMUNITY_MEMBERS,
   MAX_INVITE_LIFETIME_MS,
+  MAX_LISTED_INVITES,
   OpenInviteRequest,
   RedeemInviteRequest,
   type InviteOpened,
+  type InviteStatus,
+  type InviteView,
 } from '../../lib/protocol/api-communities';
 import { fromBase64url, toBase64url } from '../../lib/protocol/base64url';
 import type { ErrorCode } from '../../lib/protocol/errors';
@@ -19,6 +22,9 @@ import { communityOf, communityView } from './communities';
 import { envelopesVerify } from './conversations';
 import type { ApiDeps } from './deps';
 import { refuse, reply, sessionRoute } from './route';
+
+/** How far ahead of this server's clock a device may be when it asks for a link of the longest life. */
+const CLOCK_SLACK_MS = 10 * 60 * 1000;
 
 const bytes = (text: string): Uint8Array => {
   const decoded = fromBase64url(text);
@@ -31,6 +37,23 @@ function proofMatches(row: CommunityInviteRow, proof: Uint8Array): boolean {
   return hash.length === row.proofHash.length && timingSafeEqual(hash, row.proofHash);
 }
 
+/** The same order of checks for the list an owner sees as for whoever opens the link. */
+function statusOf(row: CommunityInviteRow, now: number, currentEpoch: number | undefined): InviteStatus {
+  if (row.revoked) return 'revoked';
+  if (now >= row.expiresAt) return 'expired';
+  if (row.uses >= row.maxUses) return 'used_up';
+  // The sealed key opens one epoch only: after a rotation the link gives nothing useful, so it is refused.
+  if (currentEpoch !== row.epoch) return 'stale';
+  return 'active';
+}
+
+const REFUSAL: Record<Exclude<InviteStatus, 'active'>, ErrorCode> = {
+  revoked: 'invite.revoked',
+  expired: 'invite.expired',
+  used_up: 'invite.used_up',
+  stale: 'invite.stale',
+};
+
 /**
  * A link that may be used now by whoever holds its secret. A wrong proof gets the same answer as an unknown id;
  * only a holder of the secret learns whether the link expired, was revoked or is used up.
@@ -39,22 +62,21 @@ function usableInvite(deps: ApiDeps, rawId: string | undefined, proof: Uint8Arra
   const id = parse(DocId, rawId);
   const row = id.ok ? deps.repos.communities.findInvite(id.value) : undefined;
   if (!row || !proofMatches(row, proof)) return { ok: false, code: 'invite.not_found' };
-  if (row.revoked) return { ok: false, code: 'invite.revoked' };
-  if (deps.clock.now() >= row.expiresAt) return { ok: false, code: 'invite.expired' };
-  if (row.uses >= row.maxUses) return { ok: false, code: 'invite.used_up' };
-  // The sealed key opens one epoch only: after a rotation the link gives nothing useful, so it is refused.
-  if (deps.repos.documents.currentEpoch(row.communityId) !== row.epoch) return { ok: false, code: 'invite.stale' };
-  return { ok: true, row };
+  const status = statusOf(row, deps.clock.now(), deps.repos.documents.currentEpoch(row.communityId));
+  return status === 'active' ? { ok: true, row } : { ok: false, code: REFUSAL[status] };
 }
 
-const inviteView = (row: CommunityInviteRow) => ({
+// Built field by field: the proof hash and the sealed key never leave the server, not even to the link's maker.
+const inviteView = (row: CommunityInviteRow, now: number, currentEpoch: number | undefined): InviteView => ({
   id: row.id,
   createdBy: row.createdBy,
+  createdAt: row.createdAt,
   epoch: row.epoch,
   expiresAt: row.expiresAt,
   maxUses: row.maxUses,
   uses: row.uses,
   revoked: row.revoked,
+  status: statusOf(row, now, currentEpoch),
 });
 
 function moderatorOf(deps: ApiDeps, rawId: string | undefined, auth: Auth) {
@@ -75,7 +97,9 @@ export function communityInvitesRoutes(deps: ApiDeps) {
       handle: ({ params }, auth) => {
         const c = moderatorOf(deps, params.id, auth);
         if (!c.ok) return c.reply;
-        return reply(200, { invites: communities.invites(c.communityId).map(inviteView) });
+        const now = deps.clock.now();
+        const epoch = documents.currentEpoch(c.communityId);
+        return reply(200, { invites: communities.invites(c.communityId, MAX_LISTED_INVITES).map((row) => inviteView(row, now, epoch)) });
       },
     }),
 
@@ -87,8 +111,10 @@ export function communityInvitesRoutes(deps: ApiDeps) {
         const c = moderatorOf(deps, params.id, auth);
         if (!c.ok) return c.reply;
         const now = deps.clock.now();
-        if (body.expiresAt <= now || body.expiresAt > now + MAX_INVITE_LIFETIME_MS) return refuse('request.invalid');
-        if (body.epoch !== documents.currentEpoch(c.communityId)) return refuse('doc.wrong_epoch');
+        const latest = now + MAX_INVITE_LIFETIME_MS;
+        if (body.expiresAt <= now || body.expiresAt > latest + CLOCK_SLACK_MS) return refuse('request.invalid');
+        const epoch = documents.currentEpoch(c.communityId);
+        if (body.epoch !== epoch) return refuse('doc.wrong_epoch');
         const made = communities.createInvite({
           id: body.id,
           communityId: c.communityId,
@@ -96,12 +122,13 @@ export function communityInvitesRoutes(deps: ApiDeps) {
           proofHash: bytes(body.proofHash),
           sealedKey: bytes(body.sealedKey),
           epoch: body.epoch,
-          expiresAt: body.expiresAt,
+          // A device clock a little ahead asking for the longest life gets the longest life by this clock.
+          expiresAt: Math.min(body.expiresAt, latest),
           maxUses: body.maxUses,
           now,
         });
         if (!made) return refuse('invite.exists');
-        return reply(201, inviteView(communities.findInvite(body.id)!));
+        return reply(201, inviteView(communities.findInvite(body.id)!, now, epoch));
       },
     }),
 
@@ -115,7 +142,7 @@ export function communityInvitesRoutes(deps: ApiDeps) {
         const row = parse(DocId, params.inviteId).ok ? communities.findInvite(params.inviteId!) : undefined;
         if (!row || row.communityId !== c.communityId) return refuse('invite.not_found');
         communities.revokeInvite(row.id);
-        return reply(200, inviteView(communities.findInvite(row.id)!));
+        return reply(200, inviteView(communities.findInvite(row.id)!, deps.clock.now(), documents.currentEpoch(c.communityId)));
       },
     }),
 

@@ -1,6 +1,6 @@
 // Community roles, thread links, invite links and directory entries. Membership and key envelopes are the
 // documents repo's: a community is a document, and a thread borrows its community's members and epochs.
-import { and, asc, eq, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
 import { asBuffer } from './bytes';
 import { communityDirectory, communityInvites, communityRoles, communityThreads, type CommunityRole } from './community-schema';
 import type { Orm } from './open';
@@ -110,8 +110,15 @@ export function createCommunitiesRepo(orm: Orm) {
     findInvite(id: string) {
       return orm.select().from(communityInvites).where(eq(communityInvites.id, id)).get();
     },
-    invites(communityId: string) {
-      return orm.select().from(communityInvites).where(eq(communityInvites.communityId, communityId)).orderBy(asc(communityInvites.createdAt)).all();
+    /** The newest `limit` links of a community, newest first. */
+    invites(communityId: string, limit: number) {
+      return orm
+        .select()
+        .from(communityInvites)
+        .where(eq(communityInvites.communityId, communityId))
+        .orderBy(desc(communityInvites.createdAt), sql`rowid desc`)
+        .limit(limit)
+        .all();
     },
     revokeInvite(id: string): void {
       orm.update(communityInvites).set({ revoked: true }).where(eq(communityInvites.id, id)).run();

@@ -151,8 +151,11 @@ describe('communities in the client engine', () => {
   it('refuses a revoked link; a member who leaves is rotated out by the next post', async () => {
     await serve();
     const { owner, b, c, communityId, threadId } = await communityWithThread();
-    const link = unwrap(await owner.engine.communities.createInvite(communityId));
+    const link = unwrap(await owner.engine.communities.createInvite(communityId, { ttlMs: 24 * 3600 * 1000, maxUses: 1 }));
+    expect(unwrap(await owner.engine.communities.invites(communityId)).find((i) => i.id === link.inviteId)).toMatchObject({ maxUses: 1, uses: 0, status: 'active' });
     unwrap(await owner.engine.communities.revokeInvite(communityId, link.inviteId));
+    expect(unwrap(await owner.engine.communities.invites(communityId)).find((i) => i.id === link.inviteId)).toMatchObject({ revoked: true, status: 'revoked' });
+    expect(await b.engine.communities.invites(communityId)).toEqual({ ok: false, code: 'community.not_allowed' });
     const d = await scene.device('dee');
     expect(await d.engine.communities.joinByLink(link.link)).toEqual({ ok: false, code: 'invite.revoked' });
     expect(await d.engine.communities.joinByLink('/join#not-a-link')).toEqual({ ok: false, code: 'request.invalid' });

@@ -67,7 +67,7 @@ export function CommunityScreen() {
           {state.members.length} {state.members.length === 1 ? 'member' : 'members'} · end-to-end encrypted
         </p>
       </header>
-      {state.myRole === 'member' ? null : <InvitePanel engine={engine} communityId={state.id} />}
+      {state.myRole === 'member' ? null : <InvitePanel engine={engine} state={state} />}
       <DiscoveryPanels engine={engine} state={state} />
       <section className="community-threads" aria-labelledby="threads-title">
         <div className="page-header">

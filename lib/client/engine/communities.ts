@@ -28,7 +28,7 @@ import {
   type ThreadStatus,
   type VerificationCache,
 } from '../../docs';
-import { CommunityView, type CommunityMemberView } from '../../protocol/api-communities';
+import { CommunityView, type CommunityMemberView, type InviteView } from '../../protocol/api-communities';
 import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import { fail, ok } from '../../protocol/errors';
 import { deriveInviteKeys, inviteFragment, inviteProofHash, openInviteKey, parseInviteFragment, sealInviteKey } from '../../protocol/invite';
@@ -409,6 +409,12 @@ export class Communities {
     });
     if (!recorded.ok) return recorded;
     return ok({ inviteId, link: `/join#${inviteFragment(inviteId, secret)}` });
+  }
+
+  /** The community's newest invite links, newest first (owner or moderator): when and by whom, uses, status; no secrets. */
+  async invites(communityId: string): Promise<ClientResult<InviteView[]>> {
+    const listed = await this.deps.api.listInvites(communityId);
+    return listed.ok ? ok(listed.value.invites) : listed;
   }
 
   async revokeInvite(communityId: string, inviteId: string): Promise<ClientResult<void>> {

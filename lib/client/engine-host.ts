@@ -29,6 +29,8 @@ export interface DeviceEngine {
   readonly conversations: Conversations;
   /** The conversation on screen; opens and closes run one after another, so one never closes the next. */
   open(docId: string): Promise<OpenConversation>;
+  /** What the conversation showed when last listed on this device: on screen while `open` loads it. */
+  recent: Engine['recent'];
   startConversation(input: { handles: string; title?: string }): Promise<Result<string, ClientErrorCode> | StartFailure>;
   readonly communities: Communities;
   /** The directory, direct invitations and their answers, the history setting. */
@@ -131,6 +133,8 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
           return tracked;
         });
       },
+      // Outside the open/close queue: a read of one sealed record, for the screen before its open finishes.
+      recent: (docId) => engine.recent(docId),
       communities: engine.communities,
       discovery: engine.discovery,
       communityAdmin: engine.communityAdmin,

@@ -191,13 +191,14 @@ export interface MessagePreview {
  * The newest message, cheaply and synchronously, for the conversation list. Signatures are not checked here
  * (opening the conversation shows `Unverified` where they fail); structure is, like everywhere else.
  */
-export function lastMessagePreview(doc: Y.Doc): MessagePreview | null {
+export function lastMessagePreview(doc: Y.Doc, o: { cache?: VerifyOptions['cache'] } = {}): MessagePreview | null {
   const parts = conversationParts(doc);
   let newest: MessageEntry | null = null;
+  // With the listing's cache, the records parsed here are the ones the listing then reuses, and the reverse.
   parts.messages.forEach((raw, key) => {
-    const parsed = MessageEntry.safeParse(raw);
-    if (!parsed.success || parsed.data.id !== key) return;
-    if (!newest || comparePositions(positionOf(parsed.data), positionOf(newest)) > 0) newest = parsed.data;
+    const parsed = parseRecord(o.cache, MessageEntry, raw);
+    if (!parsed || parsed.id !== key) return;
+    if (!newest || comparePositions(positionOf(parsed), positionOf(newest)) > 0) newest = parsed;
   });
   const entry = newest as MessageEntry | null;
   if (!entry) return null;

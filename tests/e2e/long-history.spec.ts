@@ -164,6 +164,65 @@ test('a history of 320 messages keeps few rows in the page, loads older ones at 
   await Promise.all([a.context.close(), b.context.close()]);
 });
 
+/** What each painted frame showed: the rows of the message list, where it was scrolled, and the composer. */
+interface Frame {
+  rows: number;
+  keys: string[];
+  last: string;
+  atEnd: boolean;
+  composerDisabled: boolean;
+}
+
+test('reopened, a conversation shows its newest messages from the device at once, then its own listing in place', async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const { a, b } = await pair(browser, baseURL, ['Ana Reopen', 'Ben Reopen']);
+  const count = 60;
+  await sendMany(a.page, Array.from({ length: count }, (_, i) => historyText(i + 1)));
+  await openFromList(b.page, 'Ana Reopen');
+  await expect(messages(b.page).last()).toContainText(`History message ${count}.`);
+
+  // Every frame of the reload is sampled: the list must never be empty, scrolled away from the newest or doubled.
+  await b.page.addInitScript(() => {
+    const frames: Frame[] = [];
+    (window as unknown as { __frames: Frame[] }).__frames = frames;
+    const sample = () => {
+      const list = document.querySelector('ol[aria-label="Messages"]');
+      const box = document.querySelector<HTMLTextAreaElement>('form[aria-label="Write a message"] textarea');
+      if (list) {
+        const rows = [...list.querySelectorAll<HTMLElement>(':scope > [data-vkey]')];
+        frames.push({
+          rows: rows.length,
+          keys: rows.map((r) => r.dataset.vkey ?? ''),
+          last: rows.at(-1)?.textContent ?? '',
+          atEnd: list.scrollHeight - list.scrollTop - list.clientHeight < 48,
+          composerDisabled: box?.disabled ?? true,
+        });
+      }
+      if (frames.length < 2_000 && !(frames.at(-1) && !frames.at(-1)!.composerDisabled && frames.length > 30)) requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  await b.page.reload();
+  await expect(b.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await expect(messages(b.page).last()).toContainText(`History message ${count}.`);
+  await expect.poll(() => b.page.evaluate(() => (window as unknown as { __frames: Frame[] }).__frames.length)).toBeGreaterThan(30);
+  const frames = (await b.page.evaluate(() => (window as unknown as { __frames: Frame[] }).__frames)).filter((f) => f.rows > 0);
+  // The first rows painted are the recent view kept on the device: shown before the conversation could be written to.
+  expect(frames[0]?.composerDisabled).toBe(true);
+  expect(frames.some((f) => !f.composerDisabled)).toBe(true);
+  // Then the conversation's own listing takes its place: the newest row never goes back (the view is rewritten a
+  // moment after a change, like the sealed inner state, so a reload right after the last messages arrived shows
+  // them once loaded), the list stays at the bottom, and no row is shown twice.
+  const newestIn = (f: Frame) => Number(/History message (\d+)\./.exec(f.last)?.[1] ?? -1);
+  frames.forEach((frame, i) => {
+    expect(newestIn(frame)).toBeGreaterThanOrEqual(i === 0 ? 1 : newestIn(frames[i - 1]!));
+    expect(frame.atEnd).toBe(true);
+    expect(new Set(frame.keys).size).toBe(frame.keys.length);
+  });
+  expect(newestIn(frames.at(-1)!)).toBe(count);
+  await Promise.all([a.context.close(), b.context.close()]);
+});
+
 test('on a touch screen a long press on a message shows its actions', async ({ browser, baseURL }) => {
   const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
   const { a, b } = await pair(browser, baseURL, ['Ana Touch', 'Ben Touch'], { a: phone, b: phone });

@@ -142,9 +142,12 @@ describe('the engine inside the client', () => {
     expect(started.ok).toBe(true);
     expect(engine.conversations.list().map((c) => c.title)).toEqual(['Bob']);
     expect(await databases()).toContain(where.engineDb);
+    // The conversation's sealed recent view lives in the engine's database, and goes with it below.
+    const docId = started.ok ? started.value : '';
+    await eventually(async () => (await engine.recent(docId)) !== null, 'the recent view is sealed');
 
     // The wipe deletes every database of this (shared, fake) IndexedDB: Bob's device lets go of its own first.
-    await eventually(() => bob.engine.conversations.ids().includes(started.ok ? started.value : ''), 'bob has the conversation');
+    await eventually(() => bob.engine.conversations.ids().includes(docId), 'bob has the conversation');
     await eventually(() => bob.engine.sync.socketCount <= 1, 'bob has finished syncing');
     await bob.engine.stop();
     devices.splice(devices.indexOf(bob), 1);

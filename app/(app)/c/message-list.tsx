@@ -110,13 +110,14 @@ export function MessageList(props: MessageListProps) {
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [markRead]);
 
-  // From a search result: show that message once the conversation is listed.
+  // From a search result: show that message once the conversation is listed (by itself: the recent view shown
+  // while it loads cannot reach older messages).
   useEffect(() => {
     const target = props.focusMessageId;
-    if (!target || messages.length === 0 || focusedFor.current === target) return;
+    if (!target || !conversation || messages.length === 0 || focusedFor.current === target) return;
     focusedFor.current = target;
     void jumpTo(target);
-  }, [props.focusMessageId, messages.length, jumpTo]);
+  }, [props.focusMessageId, conversation, messages.length, jumpTo]);
 
   // "Seen": a tick under my last message in a direct conversation, the names in a group.
   const lastMine = useMemo(() => [...messages].reverse().find((m) => m.mine && !m.pending) ?? null, [messages]);

@@ -10,6 +10,7 @@ import {
   memberKeyOf,
   readMeta,
   type Member,
+  type VerificationCache,
 } from '../../docs';
 import type { Account, PublicProfile } from '../../protocol/api';
 import { ConversationView, MAX_GROUP_MEMBERS, type MemberView } from '../../protocol/api-docs';
@@ -22,6 +23,7 @@ import { DocReplica } from './doc-replica';
 import type { EngineStore } from './engine-store';
 import { createEntryCodec } from './entry-codec';
 import { EpochKeys } from './epoch-keys';
+import type { RecentViews } from './recent-view';
 import { DevicePosition } from './unread';
 
 export interface ConversationSummary {
@@ -60,6 +62,10 @@ export interface ConversationsDeps {
   outerDbPrefix?: string;
   /** A conversation this account no longer belongs to: the engine wipes its local data. */
   onGone?(docId: string): void;
+  /** Keeps each loaded replica's sealed recent view current (shown at once on the next cold open). */
+  recent?: RecentViews;
+  /** The engine's parse and verification cache: the list preview then parses no record the screen parsed. */
+  cache?: VerificationCache;
 }
 
 const Summary = z.object({
@@ -551,8 +557,9 @@ export class Conversations {
 
   #destroy(loading: Promise<Loaded>): void {
     const done = loading
-      .then(({ replica }) => {
+      .then(async ({ replica }) => {
         this.#summarize(replica);
+        await this.deps.recent?.unwatch(replica);
         return replica.destroy();
       })
       .catch(() => undefined)
@@ -593,6 +600,7 @@ export class Conversations {
     await replica.load();
     replica.subscribe(() => this.#summarize(replica));
     this.#summarize(replica);
+    this.deps.recent?.watch(replica);
     return { replica, keys };
   }
 
@@ -610,7 +618,7 @@ export class Conversations {
       this.#save();
       this.#notify();
     }
-    const preview = lastMessagePreview(replica.inner);
+    const preview = lastMessagePreview(replica.inner, this.deps.cache ? { cache: this.deps.cache } : {});
     const previous = this.#cache.summaries[replica.docId];
     if (!preview) return;
     const summary = { author: preview.author, body: preview.body, sentAt: preview.sentAt, deleted: preview.deleted };

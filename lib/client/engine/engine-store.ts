@@ -5,7 +5,7 @@ import { deleteDatabase, openDatabase, requestToPromise } from '../idb';
 
 export const ENGINE_DB = 'hasneeds-engine';
 const DEVICE = 'device';
-/** Sealed values: `inner:<docId>`, `key:<docId>:<epoch>`, `list:conversations`. */
+/** Sealed values: `inner:<docId>`, `recent:<docId>`, `key:<docId>:<epoch>`, `list:conversations`. */
 const SEALED = 'sealed';
 /** Plain bookkeeping with no content: last seen sequence numbers, stored state vectors. */
 const META = 'meta';

@@ -29,6 +29,7 @@ import { openEngineStore, type EngineStore } from './engine-store';
 import type { MembershipEvent } from './group-history';
 import { Presence, type TypingMember } from './presence';
 import { PrivacyState } from './privacy-state';
+import { RECENT_COUNT, recentName, RecentViews, type RecentView } from './recent-view';
 import { createReplicaHooks } from './replica-hooks';
 import { Safety, type KeyWarning, type VerificationStatus } from './safety';
 import { SearchStore, type SearchResult } from './search-store';
@@ -62,6 +63,14 @@ export interface ShownMessage extends MessageView {
   pending: boolean;
   /** Written by someone I blocked: hidden on this device unless I choose to show it. */
   blockedAuthor: boolean;
+}
+
+/** What a conversation showed when this device last listed it, sealed: on screen while its replica loads. */
+export interface RecentMessages {
+  /** Oldest first: the newest messages (at most RECENT_COUNT) as they were listed then. */
+  messages: ShownMessage[];
+  /** How many messages the whole conversation had then. */
+  total: number;
 }
 
 export interface OpenConversation extends ConversationActions {
@@ -116,6 +125,11 @@ export interface Engine {
   readonly privacy: PrivacyState;
   start(): Promise<void>;
   open(docId: string): Promise<OpenConversation>;
+  /**
+   * The newest messages as this device last listed them (verified and decrypted then), read from one small sealed
+   * record without loading the conversation: shown at once while `open` loads it. Null when none is kept.
+   */
+  recent(docId: string): Promise<RecentMessages | null>;
   /** Loads one conversation to read it, no socket and no presence; `doc.not_found` when not in the list. */
   read(docId: string): Promise<ConversationResult<ConversationReader>>;
   /** A thread of one of my communities, on screen: its posts, send, reply, edit, delete. */
@@ -155,6 +169,15 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
 
   // The two need each other: conversations ask for syncs, sync asks for replicas.
   let sync: SyncManager;
+  // Lists with the helpers below, once a replica has loaded.
+  const recent = new RecentViews({
+    store,
+    async list(replica): Promise<RecentView> {
+      const { listed, pending } = await listVisible(replica.docId, replica, { limit: RECENT_COUNT });
+      return { total: countMessages(replica.inner, { cache: verification }), messages: listed.map((m) => ({ ...m, pending: pending.has(m.id) })) };
+    },
+    ...(deps.report ? { report: deps.report } : {}),
+  });
   const conversations = new Conversations({
     api,
     store,
@@ -166,6 +189,8 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     scheduleSync: (docId) => sync.schedule(docId),
     retrySync: (docId) => sync.retry(docId),
     onGone: (docId) => void wipe(docId).catch((error: unknown) => deps.report?.('wiping a conversation', error)),
+    recent,
+    cache: verification,
     ...(deps.compactAt ? { compactAt: deps.compactAt } : {}),
     ...(deps.dbName ? { outerDbPrefix: `${deps.dbName}-outer-` } : {}),
   });
@@ -245,7 +270,8 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   async function wipe(docId: string): Promise<void> {
     await Promise.all([conversations.released(docId), communities.released(docId)]);
     await search.forget(docId);
-    for (const name of [`inner:${docId}`, `keys:${docId}`, `stored:${docId}`, `seq:${docId}`, `dirty:${docId}`]) await store.remove(name);
+    recent.forget(docId);
+    for (const name of [`inner:${docId}`, recentName(docId), `keys:${docId}`, `stored:${docId}`, `seq:${docId}`, `dirty:${docId}`]) await store.remove(name);
     await new Promise<void>((resolve) => {
       const request = deps.indexedDB.deleteDatabase(`${outerPrefix}${docId}`);
       request.onsuccess = request.onerror = request.onblocked = () => resolve();
@@ -314,22 +340,27 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   });
 
   const authorAccount = (docId: string, key: string) => conversations.view(docId)?.members.find((m) => m.signingPublicKey === key)?.accountId;
-  const show = (docId: string, m: MessageView, pending: Set<string>): ShownMessage => {
+  const show = (docId: string, m: MessageView, pending: boolean): ShownMessage => {
     const account = authorAccount(docId, m.author);
     return {
       ...m,
       authorName: conversations.nameOf(docId, m.author),
       mine: m.author === myKey,
-      pending: pending.has(m.id),
+      pending,
       blockedAuthor: account !== undefined && privacy.isBlocked(account),
     };
   };
   // "Delete my copy" hides what was there before, on this device.
   const visible = (docId: string, m: MessageView) => m.sentAt > (conversations.local(docId).clearedAt ?? -1);
-  const listShown = async (docId: string, replica: DocReplica, window: { limit?: number; before?: Position }) => {
+  /** What the screen lists, before the names and blocks of the moment are added (the recent view keeps this). */
+  const listVisible = async (docId: string, replica: DocReplica, window: { limit?: number; before?: Position }) => {
     const pending = replica.pendingMessageIds();
     const listed = await listMessages(replica.inner, { docId, verifier: deps.verifier, cache: verification, ...window });
-    return listed.filter((m) => visible(docId, m)).map((m) => show(docId, m, pending));
+    return { listed: listed.filter((m) => visible(docId, m)), pending };
+  };
+  const listShown = async (docId: string, replica: DocReplica, window: { limit?: number; before?: Position }) => {
+    const { listed, pending } = await listVisible(docId, replica, window);
+    return listed.map((m) => show(docId, m, pending.has(m.id)));
   };
 
   let stopping: Promise<void> | null = null;
@@ -404,7 +435,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         count: () => countMessages(replica.inner, { cache: verification }),
         async message(messageId) {
           const found = await getMessage(replica.inner, messageId, { docId, verifier: deps.verifier, cache: verification });
-          return found && visible(docId, found) ? show(docId, found, replica.pendingMessageIds()) : null;
+          return found && visible(docId, found) ? show(docId, found, replica.pendingMessageIds().has(found.id)) : null;
         },
         async send(body) {
           if (closed) return fail('request.invalid');
@@ -469,6 +500,17 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
         threadId,
       ),
     readThread: (threadId) => readThread({ communities, verifier: deps.verifier, cache: verification }, threadId),
+    async recent(docId) {
+      // Hidden by "Delete my copy" (its record is wiped with the rest) or not in the list: nothing to show.
+      if (!conversations.syncable(docId)) return null;
+      const kept = await recent.read(docId);
+      if (!kept) return null;
+      // From here on the messages are as this device verified them when it sealed the record.
+      return {
+        total: kept.total,
+        messages: kept.messages.filter((m) => visible(docId, m)).map(({ pending, ...m }) => show(docId, m, pending)),
+      };
+    },
     async read(docId) {
       if (!conversations.view(docId)) return fail('doc.not_found');
       const { replica } = await conversations.acquire(docId);

@@ -5,8 +5,14 @@ import type { CommitItem, DocStore } from '../sync/doc-store';
 import { asBuffer } from './bytes';
 import type { Database } from './open';
 import { docClients, documents, docUpdates, entrySignatures } from './schema-docs';
+import { createSignatureMemory, signatureHintOfHex } from './signature-memory';
 
-export function createDocStore(db: Database, now: () => number): DocStore {
+export interface SqliteDocStore extends DocStore {
+  /** Documents whose entry signatures are held in memory now (tests: a closed room leaves nothing behind). */
+  heldSignatureDocuments(): number;
+}
+
+export function createDocStore(db: Database, now: () => number): SqliteDocStore {
   const { orm } = db;
   const selectUpdates = orm
     .select({ update: docUpdates.update })
@@ -18,6 +24,11 @@ export function createDocStore(db: Database, now: () => number): DocStore {
     .select({ one: sql<number>`1` })
     .from(entrySignatures)
     .where(and(eq(entrySignatures.docId, sql.placeholder('docId')), eq(entrySignatures.signature, sql.placeholder('signature'))))
+    .prepare();
+  const selectSignatureHints = orm
+    .select({ prefix: sql<string>`hex(substr(${entrySignatures.signature}, 1, 4))` })
+    .from(entrySignatures)
+    .where(eq(entrySignatures.docId, sql.placeholder('docId')))
     .prepare();
   const selectClient = orm
     .select({ accountId: docClients.accountId })
@@ -42,6 +53,8 @@ export function createDocStore(db: Database, now: () => number): DocStore {
     .insert(docClients)
     .values({ docId: sql.placeholder('docId'), clientId: sql.placeholder('clientId'), accountId: sql.placeholder('accountId') })
     .prepare();
+  // A held document's signatures reach the table only through commit() below, which keeps the memory current.
+  const signatures = createSignatureMemory((docId) => selectSignatureHints.all({ docId }).map((row) => signatureHintOfHex(row.prefix)));
 
   return {
     loadUpdates(docId) {
@@ -55,8 +68,13 @@ export function createDocStore(db: Database, now: () => number): DocStore {
       });
     },
     hasEntrySignature(docId, signature) {
+      // A new entry of an open document is answered from memory; a possible replay, or a document no room holds,
+      // asks the table (whose unique index stays the final guard at commit).
+      if (signatures.mayHave(docId, signature) === false) return false;
       return selectSignature.get({ docId, signature: asBuffer(signature) }) !== undefined;
     },
+    holdSignatures: (docId) => signatures.hold(docId),
+    heldSignatureDocuments: () => signatures.heldDocuments(),
     clientOwner(docId, clientId) {
       return selectClient.get({ docId, clientId })?.accountId;
     },
@@ -73,6 +91,7 @@ export function createDocStore(db: Database, now: () => number): DocStore {
           seqs.set(item.docId, seq);
         }
       });
+      for (const item of batch) signatures.committed(item.docId, item.signatures);
       return seqs;
     },
   };

@@ -29,11 +29,14 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
 export interface OpenOptions {
   /** FULL (the default, what the design requires). OFF exists only so the benchmarks can show what durability costs. */
   synchronous?: 'FULL' | 'OFF';
+  /** Told every statement the connection runs, with its parameters (tests count the queries of a hot path). */
+  trace?: (sql: string) => void;
 }
 
 export function openDatabase(dataDir: string, migrationsFolder: string = MIGRATIONS_FOLDER, options: OpenOptions = {}): Database {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE));
+  const { trace } = options;
+  const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE), trace ? { verbose: (message) => trace(String(message)) } : {});
   try {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');

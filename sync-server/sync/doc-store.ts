@@ -16,7 +16,14 @@ export interface DocStore {
   loadUpdates(docId: string): Uint8Array[];
   /** Replaces the stored updates of a document by their merge (same content, fewer rows). */
   replaceUpdates(docId: string, merged: Uint8Array, count: number): void;
+  /** Whether an entry with this signature was ever committed to the document (compacted away or not). */
   hasEntrySignature(docId: string, signature: Uint8Array): boolean;
+  /**
+   * An open room's hold on its document: until every hold is released, `hasEntrySignature` answers a signature
+   * the document never stored from memory (loaded at the first question, kept current by `commit`), without a
+   * query. Returns the release; calling it again does nothing.
+   */
+  holdSignatures(docId: string): () => void;
   clientOwner(docId: string, clientId: number): string | undefined;
   /** Commits a batch in ONE durable transaction; returns each document's new sequence number. */
   commit(batch: CommitItem[]): Map<string, number>;

@@ -51,6 +51,8 @@ export class Room implements RoomView {
   #updates: Uint8Array[];
   /** Rows this document has in the database; the in-memory list is merged more often than they are. */
   #rows: number;
+  /** Lets go of the document's entry signatures held in memory for the replay check. */
+  readonly #releaseSignatures: () => void;
 
   constructor(
     readonly docId: string,
@@ -71,6 +73,13 @@ export class Room implements RoomView {
       for (const d of scanned.value.deletes) this.deleted.add(d.client, d.clock, d.length);
       for (const [client, clock] of this.stateVector) this.committedVector.set(client, clock);
     }
+    // Last: a constructor that throws above holds nothing.
+    this.#releaseSignatures = store.holdSignatures(docId);
+  }
+
+  /** The service forgot this room (no socket, nothing in flight, or dropped): what it held in memory goes. */
+  close(): void {
+    this.#releaseSignatures();
   }
 
   /** Everything stored, as one update; collapses the in-memory list so the next call is cheap. */

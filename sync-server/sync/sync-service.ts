@@ -248,6 +248,7 @@ export class SyncService implements AccessChanges {
     if (room.peers.size === 0 && room.inflight === 0 && this.rooms.get(room.docId) === room) {
       this.rooms.delete(room.docId);
       this.#govern(room, false);
+      room.close();
     }
   }
 
@@ -444,6 +445,8 @@ export class SyncService implements AccessChanges {
     if (this.rooms.get(room.docId) === room) {
       this.rooms.delete(room.docId);
       this.#govern(room, false);
+      // Its commits still in flight reach the signature memory of a room opened meanwhile through the store's commit.
+      room.close();
     }
     for (const peer of [...room.peers]) {
       const state = this.#peers.get(peer);

@@ -15,6 +15,24 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 /** About one chat entry: what the server verifies per envelope. */
 const MESSAGE_BYTES = 500;
 
+/**
+ * Reference (a) of the relay benchmark: node:crypto Ed25519 verifications of one envelope-sized message per second
+ * on one core, with a cached KeyObject. Measured once per run and shared; a run without this benchmark measures it
+ * where it is needed.
+ */
+export function nodeVerifyLimit(ctx: BenchContext): number {
+  const known = ctx.shared.get('verify.node.raw');
+  if (known !== undefined) return known;
+  const id = fastIdentity();
+  const message = new Uint8Array(nacl.randomBytes(MESSAGE_BYTES));
+  const signature = sign('hasneeds/envelope/v1', message, id.signing.secretKey);
+  const framed = frameSigned('hasneeds/envelope/v1', message);
+  const keyObject = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, id.signing.publicKey]), format: 'der', type: 'spki' });
+  const rate = opsPerSecond(() => void nodeVerify(null, framed, keyObject, signature), { maxMs: pick(ctx, 150, 600), maxCount: 100_000 }).perSecond;
+  ctx.shared.set('verify.node.raw', rate);
+  return rate;
+}
+
 export async function cryptoBench(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
   const maxMs = pick(ctx, 150, 600);

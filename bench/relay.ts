@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
+import { nodeVerifyLimit } from './crypto';
 import { pick, type BenchContext } from './lib/context';
 import { asBytes, closeAll, createEntryOpener, isStored, isSyncUpdate, makeEnvelope, OuterWriter, storedClock, updateKey } from './lib/lean-client';
 import { connectEventStreams, connectSockets, makeMembers, newDocId, seedAccounts, type Member, type ServerKind } from './lib/rooms';
@@ -285,7 +286,7 @@ export async function relayBench(ctx: BenchContext): Promise<BenchResult> {
     { recipients: 1, rooms: 128, probeRooms: 4, window: 2 },
     { recipients: 10, rooms: 32, probeRooms: 1, window: 4 },
   ]);
-  const limitA = ctx.shared.get('verify.node.raw') ?? 12_000;
+  const limitA = nodeVerifyLimit(ctx);
   const notes: string[] = [];
   const rows: Row[] = [];
 

@@ -37,7 +37,7 @@ test('the owner promotes Ben, Ben adds a channel and a thread in it, ownership m
   // An owner cannot simply leave: the screen says what to do instead.
   await olive.page.getByRole('button', { name: 'Leave community' }).click();
   await expect(olive.page.getByText('You own this community, so you cannot leave it yet')).toBeVisible();
-  await olive.page.getByRole('button', { name: 'OK' }).click();
+  await olive.page.getByRole('button', { name: 'OK', exact: true }).click();
 
   // Olive makes Ben a moderator (offered once Ben's signed join has reached her device).
   const makeModerator = olive.page.getByRole('button', { name: 'Make Ben Mover moderator', exact: true });

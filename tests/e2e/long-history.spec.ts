@@ -180,6 +180,35 @@ test('reopened, a conversation shows its newest messages from the device at once
   await sendMany(a.page, Array.from({ length: count }, (_, i) => historyText(i + 1)));
   await openFromList(b.page, 'Ana Reopen');
   await expect(messages(b.page).last()).toContainText(`History message ${count}.`);
+  // The device writes its sealed record of the newest messages a moment after they are listed: wait until it
+  // exists (on a loaded machine a reload could otherwise come first and find none to show).
+  const docId = new URL(b.page.url()).searchParams.get('id');
+  await expect
+    .poll(
+      () =>
+        b.page.evaluate(
+          (name) =>
+            new Promise<boolean>((resolve) => {
+              const opening = indexedDB.open('hasneeds-engine');
+              opening.onerror = () => resolve(false);
+              opening.onsuccess = () => {
+                const db = opening.result;
+                const key = db.transaction('sealed').objectStore('sealed').getKey(name);
+                key.onsuccess = () => {
+                  resolve(key.result !== undefined);
+                  db.close();
+                };
+                key.onerror = () => {
+                  resolve(false);
+                  db.close();
+                };
+              };
+            }),
+          `recent:${docId}`,
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 
   // Every frame of the reload is sampled: the list must never be empty, scrolled away from the newest or doubled.
   await b.page.addInitScript(() => {

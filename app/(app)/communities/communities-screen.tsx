@@ -1,13 +1,12 @@
 'use client';
 // My communities, invitations waiting for my answer, the public directory (Find communities), and the form that
 // founds a new one (I become its owner).
-import Link from 'next/link';
 import { useState } from 'react';
 import { useEngine } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { NavIcon } from '../../_components/nav-icon';
 import { StatusNotice } from '../../_components/notice';
-import { UnreadBadge } from '../../_components/unread-badge';
+import { CommunityItem } from './community-item';
 import { DirectorySearch } from './directory-search';
 import { InvitationsSection } from './invitations-section';
 import { NewCommunityForm } from './new-community-form';
@@ -53,18 +52,12 @@ export function CommunitiesScreen() {
       ) : (
         <ul className="community-list" aria-label="Communities">
           {communities.map((c) => (
-            <li key={c.id}>
-              <Link href={`/community/?id=${encodeURIComponent(c.id)}`} className="community-link">
-                <span className="community-name-row">
-                  <span className="community-name">{c.name ?? 'Loading…'}</span>
-                  <UnreadBadge count={c.unread} />
-                </span>
-                <span className="muted small">
-                  {ROLE[c.myRole] ?? c.myRole} · {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'} · {c.threadCount}{' '}
-                  {c.threadCount === 1 ? 'thread' : 'threads'}
-                </span>
-              </Link>
-            </li>
+            <CommunityItem key={c.id} community={c}>
+              <span className="muted small">
+                {ROLE[c.myRole] ?? c.myRole} · {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'} · {c.threadCount}{' '}
+                {c.threadCount === 1 ? 'thread' : 'threads'}
+              </span>
+            </CommunityItem>
           ))}
         </ul>
       )}

@@ -7,7 +7,7 @@ import { useEngine } from '../../_components/client-context';
 import { EmptyState } from '../../_components/empty-state';
 import { NavIcon } from '../../_components/nav-icon';
 import { StatusNotice } from '../../_components/notice';
-import { UnreadBadge } from '../../_components/unread-badge';
+import { CommunityItem } from '../communities/community-item';
 import { InvitationsSection, useInvitations } from '../communities/invitations-section';
 import { useCommunities } from '../communities/use-communities';
 import { ConversationItem } from '../home/conversation-item';
@@ -66,14 +66,7 @@ export function NotificationsScreen() {
               <h2 id="unread-communities-title">New in your communities</h2>
               <ul className="community-list" aria-labelledby="unread-communities-title">
                 {unreadCommunities.map((c) => (
-                  <li key={c.id}>
-                    <Link href={`/community/?id=${encodeURIComponent(c.id)}`} className="community-link">
-                      <span className="community-name-row">
-                        <span className="community-name">{c.name ?? 'Loading…'}</span>
-                        <UnreadBadge count={c.unread} />
-                      </span>
-                    </Link>
-                  </li>
+                  <CommunityItem key={c.id} community={c} />
                 ))}
               </ul>
             </section>

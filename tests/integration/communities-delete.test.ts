@@ -1,13 +1,14 @@
 // Deleting a community (DELETE /api/communities/:id) against the real server: only the owner may; the community,
 // its threads and every row about them go in one step; live sockets close and members' event streams are told.
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../lib/protocol/errors';
 import { call, codeOf, type ApiResponse } from './helpers/api';
 import { createCommunity, join, makeInvite, tablesFingerprint, viewOf } from './helpers/communities';
 import { everyRow, names } from './helpers/privacy';
 import { startServer, type TestServer } from './helpers/server';
 import { entryId, makeSyncUser, newDocId, sealEntry, SyncClient, type SyncUser } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 import { documents } from '../../sync-server/db/schema-docs';
 
 let server: TestServer;
@@ -15,18 +16,11 @@ let owner: SyncUser;
 let mod: SyncUser;
 let bob: SyncUser;
 let eve: SyncUser;
-const clients: SyncClient[] = [];
-const track = (client: SyncClient): SyncClient => {
-  clients.push(client);
-  return client;
-};
+const track = trackClients();
 
 beforeAll(async () => {
   server = await startServer();
   [owner, mod, bob, eve] = await Promise.all([makeSyncUser(server), makeSyncUser(server), makeSyncUser(server), makeSyncUser(server)]);
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
 });
 afterAll(async () => {
   await server.dispose();

@@ -1,29 +1,23 @@
 // Community and thread documents on the one sync path: a thread's room admits whoever is a member of its
 // community, entries use the community's epoch keys, and a removed member is cut off from both at once.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, type ErrorCode } from '../../lib/protocol/errors';
 import { call } from './helpers/api';
 import { createCommunity, join, makeInvite, tablesFingerprint, viewOf } from './helpers/communities';
 import { startServer, type TestServer } from './helpers/server';
 import { entryId, keyEnvelopes, makeSyncUser, newDocId, newEpochKey, openEntry, sealEntry, SyncClient, type SyncUser } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 
 let server: TestServer;
 let owner: SyncUser;
 let bob: SyncUser;
 let carol: SyncUser;
 let eve: SyncUser;
-const clients: SyncClient[] = [];
-const track = (client: SyncClient): SyncClient => {
-  clients.push(client);
-  return client;
-};
+const track = trackClients();
 
 beforeAll(async () => {
   server = await startServer();
   [owner, bob, carol, eve] = await Promise.all([makeSyncUser(server), makeSyncUser(server), makeSyncUser(server), makeSyncUser(server)]);
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
 });
 afterAll(async () => {
   await server.dispose();

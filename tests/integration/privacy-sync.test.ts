@@ -1,6 +1,6 @@
 // Consent enforced by the sync rooms: the request cap, blocks in one-to-one conversations (entries and
 // awareness), and no presence from someone who has not accepted yet.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_ENTRY_CAP } from '../../lib/protocol/api-privacy';
 import { ERRORS, type ErrorCode } from '../../lib/protocol/errors';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from '../../lib/protocol/sync-frames';
@@ -9,19 +9,13 @@ import { post } from './helpers/privacy';
 import { startServer, type TestServer } from './helpers/server';
 import { docTablesFingerprint, storedSignatures } from './helpers/sync-db';
 import { createConversation, entryId, makeSyncUser, sealEntry, SyncClient, type Conversation, type SyncUser } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 
 let server: TestServer;
-const clients: SyncClient[] = [];
-const track = (client: SyncClient): SyncClient => {
-  clients.push(client);
-  return client;
-};
+const track = trackClients();
 
 beforeAll(async () => {
   server = await startServer({ limits: { signUpPerAddress: { capacity: 10_000, windowMs: 60_000 } } });
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
 });
 afterAll(async () => {
   await server.dispose();

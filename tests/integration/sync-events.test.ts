@@ -3,25 +3,19 @@
 // the document open on a socket), `membership {id}` tells a member added, removed or rotated to refresh.
 // Only ids and numbers, and only to members.
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64url } from '../../lib/protocol/base64url';
 import type { StreamEvent } from '../../lib/protocol/api-docs';
 import { startServer, type TestServer } from './helpers/server';
 import { docSeq } from './helpers/sync-db';
 import { addMembers, createConversation, entryId, makeSyncUser, removeMember, sealEntry, SyncClient, type SyncUser } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 
 let server: TestServer;
-const clients: SyncClient[] = [];
-const track = (client: SyncClient): SyncClient => {
-  clients.push(client);
-  return client;
-};
+const track = trackClients();
 
 beforeAll(async () => {
   server = await startServer();
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
 });
 afterAll(async () => {
   await server.dispose();

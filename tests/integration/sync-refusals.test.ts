@@ -4,7 +4,7 @@ import { docUpdates } from '../../sync-server/db/schema-docs';
 // "permission denied" frame naming it, then the close code from the registry and the same reason), the
 // database's document tables do not change, and another socket in the same room keeps working.
 import * as Y from 'yjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, type ErrorCode } from '../../lib/protocol/errors';
 import { encodeAwarenessUpdate, encodeFrame, MAX_AWARENESS_ENTRIES } from '../../lib/protocol/sync-frames';
 import { OUTER_ENTRIES, OUTER_UPDATE_LIMITS } from '../../lib/protocol/yjs-update-scan';
@@ -24,23 +24,17 @@ import {
   SyncClient,
   type SyncUser,
 } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 
 let server: TestServer;
 let a: SyncUser;
 let b: SyncUser;
 let outsider: SyncUser;
-const clients: SyncClient[] = [];
-const track = (client: SyncClient): SyncClient => {
-  clients.push(client);
-  return client;
-};
+const track = trackClients();
 
 beforeAll(async () => {
   server = await startServer();
   [a, b, outsider] = await Promise.all([makeSyncUser(server), makeSyncUser(server), makeSyncUser(server)]);
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
 });
 afterAll(async () => {
   await server.dispose();

@@ -3,7 +3,7 @@
 // entry.duplicate exactly as when every check was a query: from memory, after a compaction, when two sockets send
 // the same entry in one batch, after the room closed and reopened, and after a restart. A closed room holds nothing.
 import * as Y from 'yjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '../../lib/crypto';
 import { ERRORS } from '../../lib/protocol/errors';
 import { decodeFrame, encodeFrame, type Frame } from '../../lib/protocol/sync-frames';
@@ -20,6 +20,7 @@ import { createEntryVerifier } from '../../sync-server/sync/verify-entry';
 import { startServer, tempDir, type TestServer } from './helpers/server';
 import { storedSignatures } from './helpers/sync-db';
 import { createConversation, entryId, makeSyncUser, newDocId, sealEntry, SyncClient, type Conversation, type SyncUser } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 
 const randomSignature = (): Uint8Array => crypto.getRandomValues(new Uint8Array(64));
 
@@ -98,18 +99,11 @@ describe('a live server', () => {
   let server: TestServer;
   let a: SyncUser;
   let b: SyncUser;
-  const clients: SyncClient[] = [];
-  const track = (client: SyncClient): SyncClient => {
-    clients.push(client);
-    return client;
-  };
+  const track = trackClients();
 
   beforeAll(async () => {
     server = await startServer();
     [a, b] = await Promise.all([makeSyncUser(server), makeSyncUser(server)]);
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.terminate();
   });
   afterAll(async () => {
     await server.dispose();
@@ -147,7 +141,7 @@ describe('a live server', () => {
     await expectDuplicate(server, c, snapshot, b);
 
     // Every socket gone: the room is forgotten; the next one loads the memory again from the table.
-    for (const client of clients.splice(0)) client.close();
+    for (const client of [writer, compactor]) client.close();
     await Promise.all([writer, compactor].map((client) => client.waitClosed()));
     await expectDuplicate(server, c, old[2]!);
     const next = entry(c, a, 'still accepted');

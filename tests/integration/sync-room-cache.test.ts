@@ -1,7 +1,7 @@
 // An open room keeps in memory what every frame asks (members, epoch, keys, consent, client ids). Each test warms
 // that cache with sockets that stay open, changes the answer through the API, and checks the very next frame or
 // join sees the new answer, exactly as if the server had asked the database.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_ENTRY_CAP } from '../../lib/protocol/api-privacy';
 import { ERRORS, type ErrorCode } from '../../lib/protocol/errors';
 import { call } from './helpers/api';
@@ -20,19 +20,13 @@ import {
   type Conversation,
   type SyncUser,
 } from './helpers/sync-client';
+import { trackClients } from './helpers/track-clients';
 
 let server: TestServer;
-const clients: SyncClient[] = [];
-const track = (client: SyncClient): SyncClient => {
-  clients.push(client);
-  return client;
-};
+const track = trackClients();
 
 beforeAll(async () => {
   server = await startServer({ limits: { signUpPerAddress: { capacity: 10_000, windowMs: 60_000 } } });
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
 });
 afterAll(async () => {
   await server.dispose();

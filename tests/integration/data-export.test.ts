@@ -11,7 +11,7 @@ import { buildExport, DataExport, EXPORT_FORMAT, type ExportEngine, type ExportP
 import { acceptRequest } from './helpers/accept-request';
 import { call } from './helpers/api';
 import { eventually, type Device } from './helpers/engine-device';
-import { engineScene, unwrap } from './helpers/engine-scene';
+import { engineScene, unwrap, waitForPost } from './helpers/engine-scene';
 import { startServer, type TestServer } from './helpers/server';
 
 const scene = engineScene();
@@ -50,15 +50,6 @@ async function serveNow(): Promise<TestServer> {
   return server;
 }
 
-/** Opens the thread on the device until its posts include `body` (as a screen would, with its socket). */
-async function waitForPost(d: Device, threadId: string, body: string, what: string): Promise<void> {
-  const t = unwrap(await d.engine.openThread(threadId));
-  try {
-    await eventually(async () => (await t.messages()).some((m) => m.body === body), what);
-  } finally {
-    await t.close();
-  }
-}
 
 async function bodiesOf(engine: Engine, docId: string): Promise<Array<string | null>> {
   const reader = unwrap(await engine.read(docId));

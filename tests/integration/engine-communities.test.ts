@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Device } from './helpers/engine-device';
 import { eventually, startDevice } from './helpers/engine-device';
-import { engineScene, unwrap } from './helpers/engine-scene';
+import { engineScene, unwrap, waitForPost } from './helpers/engine-scene';
 import { startServer, type TestServer } from './helpers/server';
 
 const scene = engineScene();
@@ -47,15 +47,6 @@ async function communityWithThread(marker = '') {
 }
 
 
-/** Opens the thread on the device until its posts include `body` (one socket, as a screen would hold it). */
-async function waitForPost(d: Device, threadId: string, body: string, what: string): Promise<void> {
-  const t = unwrap(await d.engine.openThread(threadId));
-  try {
-    await eventually(async () => (await t.messages()).some((m) => m.body === body), what);
-  } finally {
-    await t.close();
-  }
-}
 
 describe('communities in the client engine', () => {
   it('creates a community, joins by link, posts a Need, replies and marks it resolved for every member', async () => {

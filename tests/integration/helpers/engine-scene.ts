@@ -2,7 +2,7 @@
 // server disposed, after each test, in that order (engines before the server they talk to).
 import { afterEach } from 'vitest';
 import type { OpenConversation } from '../../../lib/client/engine/engine';
-import { makeDevice, type Device } from './engine-device';
+import { eventually, makeDevice, type Device } from './engine-device';
 import type { TestServer } from './server';
 
 export function engineScene() {
@@ -47,4 +47,14 @@ export function engineScene() {
 export function unwrap<T>(result: { ok: true; value: T } | { ok: false; code: string }): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.code}`);
   return result.value;
+}
+
+/** Opens the thread on the device until its posts include `body` (as a screen would, with its socket). */
+export async function waitForPost(d: Device, threadId: string, body: string, what: string): Promise<void> {
+  const t = unwrap(await d.engine.openThread(threadId));
+  try {
+    await eventually(async () => (await t.messages()).some((m) => m.body === body), what);
+  } finally {
+    await t.close();
+  }
 }

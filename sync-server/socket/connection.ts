@@ -40,7 +40,9 @@ export function attachConnection(
   ws.on('pong', () => {
     held.alive = true;
   });
-  ws.on('close', () => {
+  ws.on('close', (code: number, reason: Buffer) => {
+    // Who, where and why (a close reason is an error code, never content): what a failing sync test needs.
+    deps.log.debug('socket closed', { accountId: held.accountId, room: held.room, code, reason: reason.toString('utf8').slice(0, 64) });
     deps.registry.remove(held);
     handler?.onClose();
   });

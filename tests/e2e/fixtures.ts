@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 
 export { expect };
 
@@ -21,6 +21,10 @@ export interface RunningServer {
   port: number;
   dataDir: string;
   staticDir: string;
+  /** How many log lines the server has printed so far. */
+  logMark(): number;
+  /** Its log lines since a mark (at most the newest few thousand), for the failure report. */
+  logSince(mark: number): string[];
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,8 @@ export async function startServer(options: { copyStatic?: boolean } = {}): Promi
       DATA_DIR: dataDir,
       STATIC_DIR: staticDir,
       PUBLIC_URL: url,
-      LOG_LEVEL: 'info',
+      // Debug adds socket closes (who, which room, code): the failure report below prints them.
+      LOG_LEVEL: 'debug',
       // Every test person signs up from 127.0.0.1; the default of 20 an hour is for real addresses.
       SIGNUPS_PER_HOUR: '10000',
     },
@@ -72,12 +77,25 @@ export async function startServer(options: { copyStatic?: boolean } = {}): Promi
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
 
+  // Every log line is kept (a bounded tail): a test that fails in CI says what the server saw (logs carry no bodies).
+  const logLines: string[] = [];
+  let dropped = 0;
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    logLines.push(...lines);
+    if (logLines.length > 5000) dropped += logLines.splice(0, logLines.length - 5000).length;
+  });
+
   await waitForHealth(child, url, () => stderr);
   return {
     url,
     port,
     dataDir,
     staticDir,
+    logMark: () => dropped + logLines.length,
+    logSince: (mark) => logLines.slice(Math.max(0, mark - dropped)),
     async stop() {
       await stopChild(child);
       rmSync(work, { recursive: true, force: true });
@@ -124,7 +142,38 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export const test = base.extend<object, { server: RunningServer }>({
+/**
+ * After a failed test: what each open page showed (its URL and accessibility tree) and what the server logged
+ * meanwhile, other than successful requests. CI keeps only the printed output, not test-results/.
+ */
+async function reportFailure(browser: Browser, serverLog: readonly string[]): Promise<void> {
+  const out: string[] = ['--- failure report: pages ---'];
+  for (const [c, context] of browser.contexts().entries()) {
+    for (const [p, page] of context.pages().entries()) {
+      if (page.isClosed()) continue;
+      out.push(`context ${c} page ${p}: ${page.url()} (${page.viewportSize()?.width ?? 0}px wide)`);
+      const tree = await page
+        .locator('body')
+        .ariaSnapshot({ timeout: 5_000 })
+        .catch((error: unknown) => `(no snapshot: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+      out.push(tree.split('\n').slice(0, 80).join('\n'));
+    }
+  }
+  out.push('--- failure report: server log during the test (successful requests left out) ---');
+  const quiet = /"msg":"(request|upgrade)".*"status":[123]\d\d/;
+  out.push(...serverLog.filter((line) => !quiet.test(line)).slice(-150));
+  console.log(out.join('\n'));
+}
+
+export const test = base.extend<{ failureReport: void }, { server: RunningServer }>({
+  failureReport: [
+    async ({ browser, server }, use, testInfo) => {
+      const mark = server.logMark();
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) await reportFailure(browser, server.logSince(mark));
+    },
+    { auto: true },
+  ],
   server: [
     async ({}, use) => {
       const server = await startServer();

@@ -39,6 +39,7 @@ import { DocReplica } from './doc-replica';
 import type { EngineStore } from './engine-store';
 import { createEntryCodec } from './entry-codec';
 import { EpochKeys } from './epoch-keys';
+import { LocalChanges } from './local-changes';
 import { emptyThreadUnread, ThreadUnread, ThreadUnreadCache } from './thread-unread';
 
 export interface CommunitiesDeps {
@@ -146,6 +147,8 @@ export class Communities {
   #cache: ListCache = { communities: [], memberKeys: {}, names: {}, pendingJoins: {}, founders: {}, threadUnread: emptyThreadUnread() };
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #keys = new Map<string, Promise<EpochKeys>>();
+  /** Changes made here, so a list refresh answered after them does not undo them. */
+  readonly #changes = new LocalChanges();
   #listeners = new Set<() => void>();
   #destroying = new Set<Promise<void>>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -236,20 +239,27 @@ export class Communities {
   }
 
   async refresh(): Promise<ClientResult<void>> {
-    const listed = await this.deps.api.list();
-    if (!listed.ok) return listed;
-    const previous = new Map(this.#cache.communities.map((c) => [c.id, c]));
-    for (const view of listed.value.communities) {
-      const before = previous.get(view.id);
-      previous.delete(view.id);
-      await this.#upsert(view);
-      if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
-      for (const thread of view.threads) {
-        if (before?.threads.find((t) => t.id === thread.id)?.seq !== thread.seq) this.deps.scheduleSync(thread.id);
+    const round = this.#changes.begin();
+    try {
+      const listed = await this.deps.api.list();
+      if (!listed.ok) return listed;
+      const previous = new Map(this.#cache.communities.map((c) => [c.id, c]));
+      for (const view of listed.value.communities) {
+        const before = previous.get(view.id);
+        previous.delete(view.id);
+        // Created, joined, left or re-read here while the list was on its way: this device's version is newer.
+        if (round.changedSince(view.id)) continue;
+        await this.#upsert(view, { listed: true });
+        if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
+        for (const thread of view.threads) {
+          if (before?.threads.find((t) => t.id === thread.id)?.seq !== thread.seq) this.deps.scheduleSync(thread.id);
+        }
       }
+      for (const gone of previous.keys()) if (!round.changedSince(gone)) this.#drop(gone, { listed: true });
+      return ok(undefined);
+    } finally {
+      round.end();
     }
-    for (const gone of previous.keys()) this.#drop(gone);
-    return ok(undefined);
   }
 
   /** Re-reads one community after a membership event; false when the server does not know it as a community. */
@@ -729,7 +739,9 @@ export class Communities {
     });
   }
 
-  async #upsert(view: CommunityView): Promise<void> {
+  /** `listed`: from a list refresh, which is no change made on this device. */
+  async #upsert(view: CommunityView, o: { listed?: boolean } = {}): Promise<void> {
+    if (!o.listed) this.#changes.touch(view.id);
     const i = this.#cache.communities.findIndex((c) => c.id === view.id);
     if (i >= 0) this.#cache.communities[i] = view;
     else this.#cache.communities.unshift(view);
@@ -745,7 +757,8 @@ export class Communities {
     this.#notify();
   }
 
-  #drop(communityId: string): void {
+  #drop(communityId: string, o: { listed?: boolean } = {}): void {
+    if (!o.listed) this.#changes.touch(communityId);
     const docIds = [communityId, ...(this.#cache.communities.find((c) => c.id === communityId)?.threads.map((t) => t.id) ?? [])];
     this.#cache.communities = this.#cache.communities.filter((c) => c.id !== communityId);
     this.#byDoc = null;

@@ -23,6 +23,7 @@ import { DocReplica } from './doc-replica';
 import type { EngineStore } from './engine-store';
 import { createEntryCodec } from './entry-codec';
 import { EpochKeys } from './epoch-keys';
+import { LocalChanges } from './local-changes';
 import type { RecentViews } from './recent-view';
 import { DevicePosition } from './unread';
 
@@ -119,6 +120,8 @@ export class Conversations {
   #cache: ListCache = { conversations: [], summaries: {}, memberKeys: {}, titles: {}, unread: {}, names: {}, local: {}, keyAccounts: {}, deleted: [] };
   /** Why the server refused this device's writes in a document (request cap, block), until it changes. */
   #refusals = new Map<string, string>();
+  /** Changes made here, so a list refresh answered after them does not undo them. */
+  readonly #changes = new LocalChanges();
   #replicas = new Map<string, { loading: Promise<Loaded>; holds: number }>();
   #listeners = new Set<() => void>();
   #nameListeners = new Set<() => void>();
@@ -254,6 +257,7 @@ export class Conversations {
 
   /** Takes a conversation off this device's list (its stored data is the engine's to wipe). */
   drop(docId: string): void {
+    this.#changes.touch(docId);
     this.#cache.conversations = this.#cache.conversations.filter((c) => c.id !== docId);
     this.#forgetCached(docId);
     this.#save();
@@ -348,28 +352,40 @@ export class Conversations {
 
   /** Fetches the list from the server; offline, the cached list stays. */
   async refresh(): Promise<ClientResult<void>> {
-    const listed = await this.deps.api.list();
-    if (!listed.ok) return listed;
-    const previous = new Map(this.#cache.conversations.map((c) => [c.id, c]));
-    this.#cache.conversations = listed.value.conversations;
-    for (const view of listed.value.conversations) {
-      this.#rememberMembers(view);
-      this.#settleRefusal(view);
-      const before = previous.get(view.id);
-      this.#noticeDeparted(before, view);
-      previous.delete(view.id);
-      const loaded = this.#replicas.get(view.id);
-      if (loaded) void loaded.loading.then((l) => this.#acceptKeys(view, l));
-      if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
+    const round = this.#changes.begin();
+    try {
+      const listed = await this.deps.api.list();
+      if (!listed.ok) return listed;
+      const previous = new Map(this.#cache.conversations.map((c) => [c.id, c]));
+      // What this device started, accepted, left or re-read while the list was on its way is newer than the list.
+      const listedIds = new Set(listed.value.conversations.map((c) => c.id));
+      const added = this.#cache.conversations.filter((c) => !listedIds.has(c.id) && round.changedSince(c.id));
+      const fresh = listed.value.conversations.filter((view) => !round.changedSince(view.id));
+      this.#cache.conversations = [
+        ...added,
+        ...listed.value.conversations.flatMap((view) => (round.changedSince(view.id) ? (previous.get(view.id) ?? []) : [view])),
+      ];
+      for (const view of fresh) {
+        this.#rememberMembers(view);
+        this.#settleRefusal(view);
+        const before = previous.get(view.id);
+        this.#noticeDeparted(before, view);
+        const loaded = this.#replicas.get(view.id);
+        if (loaded) void loaded.loading.then((l) => this.#acceptKeys(view, l));
+        if (!before || before.seq !== view.seq) this.deps.scheduleSync(view.id);
+      }
+      for (const view of this.#cache.conversations) previous.delete(view.id);
+      this.#save();
+      this.#notify();
+      // Left, removed or declined while this device was away.
+      for (const gone of previous.keys()) {
+        this.#forgetCached(gone);
+        this.deps.onGone?.(gone);
+      }
+      return ok(undefined);
+    } finally {
+      round.end();
     }
-    this.#save();
-    this.#notify();
-    // Left, removed or declined while this device was away.
-    for (const gone of previous.keys()) {
-      this.#forgetCached(gone);
-      this.deps.onGone?.(gone);
-    }
-    return ok(undefined);
   }
 
   /** Re-reads one conversation after a membership event. */
@@ -690,6 +706,7 @@ export class Conversations {
   }
 
   #upsert(view: ConversationView): void {
+    this.#changes.touch(view.id);
     this.#settleRefusal(view);
     const i = this.#cache.conversations.findIndex((c) => c.id === view.id);
     if (i >= 0) this.#cache.conversations[i] = view;

@@ -18,6 +18,11 @@ const untext = new TextDecoder();
 export class PrivacyState {
   #state: Cached = { settings: DEFAULT_PRIVACY, blocks: [] };
   #listeners = new Set<() => void>();
+  /**
+   * Changes begun on this device, per part. A refresh whose request went out before one of them is older than
+   * what that change sets: its answer for that part is dropped (a switch just turned off must not turn back on).
+   */
+  #changes = { settings: 0, blocks: 0 };
 
   constructor(private readonly deps: { api: DocsApi; store: EngineStore; report?(what: string, error: unknown): void }) {}
 
@@ -34,10 +39,14 @@ export class PrivacyState {
 
   /** Reads both from the server; offline, the sealed copy stays. */
   async refresh(): Promise<ClientResult<void>> {
+    const asked = { ...this.#changes };
     const [settings, blocks] = await Promise.all([this.deps.api.privacy(), this.deps.api.blocks()]);
     if (!settings.ok) return settings;
     if (!blocks.ok) return blocks;
-    await this.#set({ settings: settings.value, blocks: blocks.value.blocks });
+    await this.#set({
+      settings: asked.settings === this.#changes.settings ? settings.value : this.#state.settings,
+      blocks: asked.blocks === this.#changes.blocks ? blocks.value.blocks : this.#state.blocks,
+    });
     return ok(undefined);
   }
 
@@ -47,6 +56,7 @@ export class PrivacyState {
 
   /** Saved on the server first (every device of the account follows it), then here. */
   async update(change: UpdatePrivacyRequest): Promise<ClientResult<PrivacySettings>> {
+    this.#changes.settings++;
     const saved = await this.deps.api.updatePrivacy(change);
     if (!saved.ok) return saved;
     await this.#set({ ...this.#state, settings: saved.value });
@@ -62,6 +72,7 @@ export class PrivacyState {
   }
 
   async block(accountId: string): Promise<ClientResult<void>> {
+    this.#changes.blocks++;
     const blocked = await this.deps.api.block(accountId);
     if (!blocked.ok) return blocked;
     const others = this.#state.blocks.filter((b) => b.accountId !== accountId);
@@ -70,6 +81,7 @@ export class PrivacyState {
   }
 
   async unblock(accountId: string): Promise<ClientResult<void>> {
+    this.#changes.blocks++;
     const unblocked = await this.deps.api.unblock(accountId);
     if (!unblocked.ok) return unblocked;
     await this.#set({ ...this.#state, blocks: this.#state.blocks.filter((b) => b.accountId !== accountId) });
@@ -78,8 +90,9 @@ export class PrivacyState {
 
   /** A block made elsewhere (declining a request with Block): re-read the list. */
   async refreshBlocks(): Promise<void> {
+    const asked = this.#changes.blocks;
     const blocks = await this.deps.api.blocks();
-    if (blocks.ok) await this.#set({ ...this.#state, blocks: blocks.value.blocks });
+    if (blocks.ok && asked === this.#changes.blocks) await this.#set({ ...this.#state, blocks: blocks.value.blocks });
   }
 
   subscribe(listener: () => void): () => void {

@@ -24,6 +24,11 @@ export interface Device {
   online: boolean;
   goOffline(): void;
   goOnline(): void;
+  /**
+   * Called once the server has answered a request and before the engine sees the answer: a test holds an answer
+   * back (returns a promise) to deliver it late, as a slow network would.
+   */
+  answered?: (method: string, path: string) => Promise<void> | undefined;
 }
 
 /** A `ws` WebSocket that sends the server's own origin, as a page served by it would. */
@@ -62,6 +67,7 @@ export async function startDevice(
       return fail('network.offline');
     }
     const json: unknown = await res.json().catch(() => undefined);
+    await device.answered?.(method, path);
     if (!res.ok) return fail(errorCodeOf(res.status, json));
     const parsed = schema.safeParse(json);
     return parsed.success ? ok(parsed.data) : fail('response.invalid');

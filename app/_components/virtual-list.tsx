@@ -9,8 +9,6 @@ const EDGE = 8;
 const NEAR_END_PX = 48;
 /** How long a reveal waits for its row to be among the items before the reader's scrolling takes over. */
 const REVEAL_WAIT_MS = 1500;
-/** A row that grows this soon after the mouse moved grew because the mouse is on it. */
-const HOVER_MOVE_MS = 300;
 /** Assumed for a viewport not measured yet (the first render). */
 const FIRST_VIEWPORT_PX = 800;
 
@@ -88,9 +86,13 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   const scrolledTo = useRef<number | null>(null);
   // A row that grew under the mouse (its actions showed on hover) while the list was at the end: following the
   // end would slide it, and the button being aimed at, out from under the pointer. Held until the mouse leaves.
-  const hovered = useRef<Element | null>(null);
-  // Only a mouse that just moved on a row makes a hover: rows scrolled or uncovered under a resting pointer do not.
-  const pointed = useRef<{ row: Element | null; at: number }>({ row: null, at: Number.NEGATIVE_INFINITY });
+  // Held with where its top was then: whatever moves above it (rows measured, the window moving), it stays put.
+  const hovered = useRef<{ row: Element; top: number } | null>(null);
+  // Only a mouse that moved onto a row makes a hover: rows scrolled or uncovered under a resting pointer do not. The
+  // row the mouse last moved on, until the list scrolls itself (then the pointer may rest on another row). Not a
+  // time limit: on a slow device the row's growth is measured long after the mouse arrived, and the button aimed at
+  // must still stay put (it slid away between press and release, and the click was lost).
+  const pointed = useRef<Element | null>(null);
   const lastKey = useRef<string | undefined>(undefined);
 
   function setAnchor(next: Anchor): void {
@@ -163,15 +165,26 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     if (!element) return;
     const current = anchorRef.current;
     if (current.kind === 'end') {
-      if (hovered.current?.isConnected && hovered.current.matches(':hover')) return;
+      const held = hovered.current;
+      if (held?.row.isConnected && held.row.matches(':hover')) {
+        const delta = held.row.getBoundingClientRect().top - held.top;
+        if (Math.abs(delta) >= 0.5) {
+          element.scrollTop += delta;
+          scrolledTo.current = element.scrollTop;
+        }
+        return;
+      }
       hovered.current = null;
+      const before = element.scrollTop;
       element.scrollTop = element.scrollHeight;
+      if (element.scrollTop !== before) pointed.current = null;
     } else {
       const row = rowElement(current.key);
       if (!row) return;
       const delta = row.getBoundingClientRect().top - element.getBoundingClientRect().top - element.clientTop - current.offset;
       if (Math.abs(delta) < 0.5) return;
       element.scrollTop += delta;
+      pointed.current = null;
     }
     scrolledTo.current = element.scrollTop;
   }
@@ -228,8 +241,10 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
         if (!target.isConnected || key === undefined) continue;
         const size = entry.borderBoxSize?.[0]?.blockSize ?? target.getBoundingClientRect().height;
         const previous = heights.current.get(key);
-        const pointing = pointed.current.row === target && performance.now() - pointed.current.at < HOVER_MOVE_MS && target.matches(':hover');
-        if (previous !== undefined && previous !== size && pointing) hovered.current = target;
+        const pointing = pointed.current === target && target.matches(':hover');
+        if (previous !== undefined && previous !== size && pointing && hovered.current?.row !== target) {
+          hovered.current = { row: target, top: target.getBoundingClientRect().top };
+        }
         if (previous !== size) {
           heights.current.set(key, size);
           changed = true;
@@ -356,7 +371,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       style={{ '--virtual-before': `${before}px`, '--virtual-after': `${after}px` } as CSSProperties}
       onKeyDown={onKeyDown}
       onPointerMove={(event) => {
-        if (event.pointerType === 'mouse') pointed.current = { row: (event.target as Element).closest('[data-vkey]'), at: event.timeStamp };
+        if (event.pointerType === 'mouse') pointed.current = (event.target as Element).closest('[data-vkey]');
       }}
       onFocus={(event) => {
         const row = (event.target as HTMLElement).closest<HTMLElement>('[data-vkey]');

@@ -67,9 +67,14 @@ test('the owner promotes Ben, Ben adds a channel and a thread in it, ownership m
   await expect(ben.page).toHaveURL(/\/thread\/\?id=/);
   await expect(messages(ben.page)).toHaveCount(1);
   await ben.page.getByRole('link', { name: 'Back to Repair café' }).click();
+  // Back on the community (all channels), as Ben sees it, before he picks a channel.
+  await expect(channels(ben.page).getByRole('link', { name: 'All channels' })).toHaveAttribute('aria-current', 'page');
+  await expect(threads(ben.page)).toHaveText([/Fix a puncture/]);
   await channels(ben.page).getByRole('link', { name: 'General' }).click();
+  await expect(channels(ben.page).getByRole('link', { name: 'General' })).toHaveAttribute('aria-current', 'page');
   await expect(threads(ben.page)).toHaveCount(0);
   await channels(ben.page).getByRole('link', { name: 'Bikes' }).click();
+  await expect(channels(ben.page).getByRole('link', { name: 'Bikes' })).toHaveAttribute('aria-current', 'page');
   await expect(threads(ben.page)).toHaveText([/Fix a puncture/]);
   await shot(ben.page, 'community-channel');
   await expectNoSeriousViolations(ben.page, 'community with channels');

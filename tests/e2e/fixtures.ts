@@ -156,7 +156,7 @@ async function reportFailure(browser: Browser, serverLog: readonly string[]): Pr
         .locator('body')
         .ariaSnapshot({ timeout: 5_000 })
         .catch((error: unknown) => `(no snapshot: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
-      out.push(tree.split('\n').slice(0, 80).join('\n'));
+      out.push(tree.split('\n').slice(0, 300).join('\n'));
     }
   }
   out.push('--- failure report: server log during the test (successful requests left out) ---');

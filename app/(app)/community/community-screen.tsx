@@ -67,7 +67,6 @@ export function CommunityScreen() {
           {state.members.length} {state.members.length === 1 ? 'member' : 'members'} · end-to-end encrypted
         </p>
       </header>
-      {state.myRole === 'member' ? null : <InvitePanel engine={engine} state={state} />}
       <DiscoveryPanels engine={engine} state={state} />
       <section className="community-threads" aria-labelledby="threads-title">
         <div className="page-header">
@@ -133,6 +132,9 @@ export function CommunityScreen() {
           </button>
         ) : null}
       </section>
+      {/* After the threads, with the members: what people come for is on top, and the invite links, which load
+          from the server after the page shows, do not push the channels and threads down under the pointer. */}
+      {state.myRole === 'member' ? null : <InvitePanel engine={engine} state={state} />}
       <MembersSection engine={engine} state={state} />
       <CommunitySettings engine={engine} state={state} />
       <LeaveOrDelete engine={engine} state={state} />

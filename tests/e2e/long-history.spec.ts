@@ -211,33 +211,48 @@ test('reopened, a conversation shows its newest messages from the device at once
     .toBe(true);
 
   // Every frame of the reload is sampled: the list must never be empty, scrolled away from the newest or doubled.
+  // Every change to the page is recorded as well: on a loaded machine frames are few, and the recent view may be
+  // replaced between two of them, but never before the page showed it.
   await b.page.addInitScript(() => {
     const frames: Frame[] = [];
+    const changes: Array<{ rows: number; composerDisabled: boolean }> = [];
     (window as unknown as { __frames: Frame[] }).__frames = frames;
+    (window as unknown as { __changes: typeof changes }).__changes = changes;
+    const composerDisabled = () => document.querySelector<HTMLTextAreaElement>('form[aria-label="Write a message"] textarea')?.disabled ?? true;
+    const rowsOf = (list: Element) => [...list.querySelectorAll<HTMLElement>(':scope > [data-vkey]')];
     const sample = () => {
       const list = document.querySelector('ol[aria-label="Messages"]');
-      const box = document.querySelector<HTMLTextAreaElement>('form[aria-label="Write a message"] textarea');
       if (list) {
-        const rows = [...list.querySelectorAll<HTMLElement>(':scope > [data-vkey]')];
+        const rows = rowsOf(list);
         frames.push({
           rows: rows.length,
           keys: rows.map((r) => r.dataset.vkey ?? ''),
           last: rows.at(-1)?.textContent ?? '',
           atEnd: list.scrollHeight - list.scrollTop - list.clientHeight < 48,
-          composerDisabled: box?.disabled ?? true,
+          composerDisabled: composerDisabled(),
         });
       }
       if (frames.length < 2_000 && !(frames.at(-1) && !frames.at(-1)!.composerDisabled && frames.length > 30)) requestAnimationFrame(sample);
     };
     requestAnimationFrame(sample);
+    const observer = new MutationObserver(() => {
+      const list = document.querySelector('ol[aria-label="Messages"]');
+      const rows = list ? rowsOf(list).length : 0;
+      if (rows > 0) changes.push({ rows, composerDisabled: composerDisabled() });
+      if (changes.length >= 2_000 || changes.at(-1)?.composerDisabled === false) observer.disconnect();
+    });
+    const observe = () => observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+    if (document.documentElement) observe();
+    else document.addEventListener('readystatechange', observe, { once: true });
   });
   await b.page.reload();
   await expect(b.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
   await expect(messages(b.page).last()).toContainText(`History message ${count}.`);
   await expect.poll(() => b.page.evaluate(() => (window as unknown as { __frames: Frame[] }).__frames.length)).toBeGreaterThan(30);
   const frames = (await b.page.evaluate(() => (window as unknown as { __frames: Frame[] }).__frames)).filter((f) => f.rows > 0);
-  // The first rows painted are the recent view kept on the device: shown before the conversation could be written to.
-  expect(frames[0]?.composerDisabled).toBe(true);
+  const changes = await b.page.evaluate(() => (window as unknown as { __changes: Array<{ rows: number; composerDisabled: boolean }> }).__changes);
+  // The first rows on the page are the recent view kept on the device: shown before the conversation could be written to.
+  expect(changes[0]?.composerDisabled).toBe(true);
   expect(frames.some((f) => !f.composerDisabled)).toBe(true);
   // Then the conversation's own listing takes its place: the newest row never goes back (the view is rewritten a
   // moment after a change, like the sealed inner state, so a reload right after the last messages arrived shows

@@ -11,6 +11,19 @@ const scene = engineScene();
 const device = (name: string): Promise<Device> => scene.device(name);
 const open = scene.open;
 
+/** Alice writes to Bob, whose device sees the request and accepts it. */
+async function acceptedRequest(text: string) {
+  scene.serve(await startServer());
+  const alice = await device('alice');
+  const bob = await device('bob');
+  const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
+  const a = await open(alice, docId);
+  const first = unwrap(await a.send(text));
+  await eventually(() => bob.engine.conversations.requests().length === 1, 'request arrives');
+  unwrap(await bob.engine.conversations.accept(docId));
+  return { alice, bob, docId, a, first };
+}
+
 describe('message requests on the device', () => {
   it('shows a request apart from the list, holds the sender to the cap, and lets everything through once accepted', async () => {
     scene.serve(await startServer());
@@ -85,14 +98,7 @@ describe('message requests on the device', () => {
 
 describe('read receipts and typing switches', () => {
   it('with read receipts off, my read position stays on my device and I see no one else\'s', async () => {
-    scene.serve(await startServer());
-    const alice = await device('alice');
-    const bob = await device('bob');
-    const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
-    const a = await open(alice, docId);
-    const first = unwrap(await a.send('one'));
-    await eventually(() => bob.engine.conversations.requests().length === 1, 'request arrives');
-    unwrap(await bob.engine.conversations.accept(docId));
+    const { alice, bob, docId, a, first } = await acceptedRequest('one');
     unwrap(await bob.engine.privacy.update({ readReceipts: false }));
     expect(bob.engine.privacy.settings().readReceipts).toBe(false);
     const b = await open(bob, docId);
@@ -157,14 +163,7 @@ describe('read receipts and typing switches', () => {
   });
 
   it('sends no read receipt to someone I blocked in our one-to-one conversation', async () => {
-    scene.serve(await startServer());
-    const alice = await device('alice');
-    const bob = await device('bob');
-    const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
-    const a = await open(alice, docId);
-    const first = unwrap(await a.send('one'));
-    await eventually(() => bob.engine.conversations.requests().length === 1, 'request arrives');
-    unwrap(await bob.engine.conversations.accept(docId));
+    const { alice, bob, docId, a, first } = await acceptedRequest('one');
     const b = await open(bob, docId);
     await eventually(async () => (await b.messages()).length === 1, 'bob has it');
     unwrap(await bob.engine.privacy.block(alice.account.id));
@@ -180,14 +179,7 @@ describe('read receipts and typing switches', () => {
 
 describe('per-conversation controls on this device', () => {
   it('mutes, archives, and deletes my copy: hidden with its history until someone writes again', async () => {
-    scene.serve(await startServer());
-    const alice = await device('alice');
-    const bob = await device('bob');
-    const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
-    const a = await open(alice, docId);
-    unwrap(await a.send('old news'));
-    await eventually(() => bob.engine.conversations.requests().length === 1, 'request arrives');
-    unwrap(await bob.engine.conversations.accept(docId));
+    const { alice, bob, docId, a } = await acceptedRequest('old news');
     await eventually(() => bob.engine.totalUnread() === 1, 'one unread');
 
     bob.engine.conversations.setLocal(docId, { muted: true });

@@ -98,7 +98,7 @@ describe('message requests on the device', () => {
 
 describe('read receipts and typing switches', () => {
   it('with read receipts off, my read position stays on my device and I see no one else\'s', async () => {
-    const { alice, bob, docId, a, first } = await acceptedRequest('one');
+    const { bob, docId, a, first } = await acceptedRequest('one');
     unwrap(await bob.engine.privacy.update({ readReceipts: false }));
     expect(bob.engine.privacy.settings().readReceipts).toBe(false);
     const b = await open(bob, docId);
@@ -179,7 +179,7 @@ describe('read receipts and typing switches', () => {
 
 describe('per-conversation controls on this device', () => {
   it('mutes, archives, and deletes my copy: hidden with its history until someone writes again', async () => {
-    const { alice, bob, docId, a } = await acceptedRequest('old news');
+    const { bob, docId, a } = await acceptedRequest('old news');
     await eventually(() => bob.engine.totalUnread() === 1, 'one unread');
 
     bob.engine.conversations.setLocal(docId, { muted: true });

@@ -2,11 +2,9 @@
 // the other device sees it live, and a deleted message's text leaves every device's sealed local state.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { OpenConversation } from '../../lib/client/engine/engine';
 import { decodeInnerCache } from '../../lib/client/engine/inner-cache';
 import { eventually, type Device } from './helpers/engine-device';
 import { deviceOf } from './helpers/engine-same-account';
-import { acceptRequest } from './helpers/accept-request';
 import { startServer, type TestServer } from './helpers/server';
 import { engineScene, unwrap } from './helpers/engine-scene';
 
@@ -28,16 +26,10 @@ async function sealedSearchShard(d: Device, docId: string): Promise<Buffer | nul
 }
 
 /** A conversation between two fresh devices, open on both. */
-async function pair(): Promise<{ alice: Device; bob: Device; docId: string; a: OpenConversation; b: OpenConversation }> {
-  server = scene.serve(await startServer());
-  const alice = await device('alice');
-  const bob = await device('bob');
-  const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
-  const a = await open(alice, docId);
-  await eventually(() => bob.engine.conversations.ids().includes(docId), 'bob sees the conversation');
-  await acceptRequest(server!, bob, docId);
-  const b = await open(bob, docId);
-  return { alice, bob, docId, a, b };
+async function pair() {
+  const made = await scene.acceptedPair(await startServer());
+  server = made.server;
+  return made;
 }
 
 describe('editing, deleting, replying and reacting through the engine', () => {

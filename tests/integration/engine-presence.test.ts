@@ -7,13 +7,11 @@ import { memberKeyOf } from '../../lib/docs';
 import { fromBase64url } from '../../lib/protocol/base64url';
 import { decodeAwarenessUpdate, MESSAGE_AWARENESS } from '../../lib/protocol/sync-frames';
 import { eventually, type Device } from './helpers/engine-device';
-import { acceptRequest } from './helpers/accept-request';
 import { startServer, type TestServer } from './helpers/server';
 import { engineScene } from './helpers/engine-scene';
 
 const scene = engineScene();
 let server: TestServer | undefined;
-const device = (name: string): Promise<Device> => scene.device(name);
 
 /** The socket of the document on screen (setOpen with the same id hands back the live one). */
 async function socketOf(d: Device, docId: string): Promise<DocConnection> {
@@ -35,16 +33,8 @@ function captureAwareness(connection: DocConnection): Buffer[] {
 }
 
 async function pair() {
-  server = scene.serve(await startServer());
-  const alice = await device('alice');
-  const bob = await device('bob');
-  const started = await alice.engine.conversations.start([bob.account.handle]);
-  if (!started.ok) throw new Error(started.code);
-  const docId = started.value;
-  const a = await scene.open(alice, docId);
-  await eventually(() => bob.engine.conversations.ids().includes(docId), 'bob sees the conversation');
-  await acceptRequest(server!, bob, docId);
-  const b = await scene.open(bob, docId);
+  const { server: started, alice, bob, docId, a, b } = await scene.acceptedPair(await startServer());
+  server = started;
   const socketA = await socketOf(alice, docId);
   const socketB = await socketOf(bob, docId);
   await eventually(() => socketA.state === 'synced' && socketB.state === 'synced', 'both sockets are synced');

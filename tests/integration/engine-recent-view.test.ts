@@ -2,26 +2,18 @@
 // the replica loads, rewritten when they change (a deletion's text leaves it), wiped with the document.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { OpenConversation } from '../../lib/client/engine/engine';
 import { RECENT_COUNT, recentName } from '../../lib/client/engine/recent-view';
-import { acceptRequest } from './helpers/accept-request';
 import { eventually, startDevice, type Device } from './helpers/engine-device';
 import { engineScene, unwrap } from './helpers/engine-scene';
-import { startServer, type TestServer } from './helpers/server';
+import { startServer } from './helpers/server';
 
 const scene = engineScene();
 
 /** A conversation Bob accepted, open on both devices. */
-async function pair(): Promise<{ server: TestServer; alice: Device & { dbName: string }; bob: Device; docId: string; a: OpenConversation; b: OpenConversation }> {
-  const server = scene.serve(await startServer());
-  const alice = (await scene.device('alice')) as Device & { dbName: string };
-  const bob = await scene.device('bob');
-  const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
-  const a = await scene.open(alice, docId);
-  await eventually(() => bob.engine.conversations.ids().includes(docId), 'bob sees the conversation');
-  await acceptRequest(server, bob, docId);
-  const b = await scene.open(bob, docId);
-  return { server, alice, bob, docId, a, b };
+async function pair() {
+  const made = await scene.acceptedPair(await startServer());
+  // Alice's device was started by startDevice, which names its databases (a reload opens them again).
+  return { ...made, alice: made.alice as Device & { dbName: string } };
 }
 
 /** The record as sealed on the device (opened with the device key), as text. */

@@ -13,7 +13,7 @@ import { makeVerifier } from './auth/verifier';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/open';
-import { createRepos } from './db/repos';
+import { createRepos, type Repos } from './db/repos';
 import { inlineScriptHashes } from './http/inline-script-hashes';
 import { writeRawError } from './http/raw-response';
 import { sendError } from './http/respond';
@@ -33,8 +33,21 @@ import { createAccessChanges } from './db/access-changes';
 import { createDocStore } from './db/doc-store-repo';
 import { EventStreams } from './sync/event-streams';
 import { createRoomRouter } from './sync/socket-rooms';
+import type { DocAccess } from './sync/doc-store';
 import { SyncService } from './sync/sync-service';
 import { createEntryVerifier } from './sync/verify-entry';
+
+/** What the sync rooms read about a document from the tables: a community's thread answers to its community. */
+export function docAccess(repos: Repos): DocAccess {
+  const governing = (docId: string): string => repos.communities.membershipDocOf(docId);
+  return {
+    governing,
+    currentEpoch: (docId) => (repos.documents.currentEpoch(docId) === undefined ? undefined : repos.documents.currentEpoch(governing(docId))),
+    isMember: (docId, accountId) => repos.documents.isMember(governing(docId), accountId),
+    memberIds: (docId) => repos.documents.memberIds(governing(docId)),
+    signingKey: (accountId) => repos.accounts.signingKey(accountId),
+  };
+}
 
 export interface SyncServerOptions {
   db: Database;
@@ -71,19 +84,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const ed25519 = nodeEd25519Backend();
   const signatures = createVerifier({ verify: (message, signature, publicKey) => ed25519.verifyOffThread(message, signature, publicKey) });
   // A community's thread has no members of its own: its community's members and epochs govern it.
-  const governing = (docId: string): string => repos.communities.membershipDocOf(docId);
   const events = new EventStreams({
     seqsFor: (accountId) => [...repos.documents.seqsFor(accountId), ...repos.communities.threadSeqsFor(accountId)],
   });
   const sync = new SyncService({
     store: createDocStore(db, () => clock.now()),
-    access: {
-      governing,
-      currentEpoch: (docId) => (repos.documents.currentEpoch(docId) === undefined ? undefined : repos.documents.currentEpoch(governing(docId))),
-      isMember: (docId, accountId) => repos.documents.isMember(governing(docId), accountId),
-      memberIds: (docId) => repos.documents.memberIds(governing(docId)),
-      signingKey: (accountId) => repos.accounts.signingKey(accountId),
-    },
+    access: docAccess(repos),
     verifyEntry: createEntryVerifier(signatures),
     consent: {
       writePolicy: (docId, accountId) => repos.privacy.writePolicy(docId, accountId),

@@ -17,6 +17,7 @@ import { EventStreams, type StreamPeer } from '../../sync-server/sync/event-stre
 import type { SyncPeer } from '../../sync-server/sync/room';
 import { SyncService } from '../../sync-server/sync/sync-service';
 import { createEntryVerifier } from '../../sync-server/sync/verify-entry';
+import { docAccess } from '../../sync-server/server';
 import { startServer, type TestServer } from './helpers/server';
 import { docSeq, storedSignatures } from './helpers/sync-db';
 import { covers, createConversation, entryId, makeSyncUser, sealEntry, type Conversation, type SyncUser } from './helpers/sync-client';
@@ -31,12 +32,7 @@ beforeAll(async () => {
   events = new EventStreams({ seqsFor: (accountId) => repos.documents.seqsFor(accountId) });
   sync = new SyncService({
     store: createDocStore(server.db, () => server.clock.now()),
-    access: {
-      currentEpoch: (docId) => repos.documents.currentEpoch(docId),
-      isMember: (docId, accountId) => repos.documents.isMember(docId, accountId),
-      memberIds: (docId) => repos.documents.memberIds(docId),
-      signingKey: (accountId) => repos.accounts.signingKey(accountId),
-    },
+    access: docAccess(repos),
     // On this thread: a frame's checks finish in the turn it arrives in.
     verifyEntry: createEntryVerifier(createVerifier(nodeEd25519Backend())),
     events,

@@ -17,6 +17,7 @@ import { documents } from '../../sync-server/db/schema-docs';
 import type { SyncPeer } from '../../sync-server/sync/room';
 import { SyncService } from '../../sync-server/sync/sync-service';
 import { createEntryVerifier } from '../../sync-server/sync/verify-entry';
+import { docAccess } from '../../sync-server/server';
 import { startServer, tempDir, type TestServer } from './helpers/server';
 import { storedSignatures } from './helpers/sync-db';
 import { createConversation, entryId, makeSyncUser, newDocId, sealEntry, SyncClient, type Conversation, type SyncUser } from './helpers/sync-client';
@@ -189,12 +190,7 @@ describe('one commit batch', () => {
     store = createDocStore(server.db, () => server.clock.now());
     sync = new SyncService({
       store,
-      access: {
-        currentEpoch: (docId) => repos.documents.currentEpoch(docId),
-        isMember: (docId, accountId) => repos.documents.isMember(docId, accountId),
-        memberIds: (docId) => repos.documents.memberIds(docId),
-        signingKey: (accountId) => repos.accounts.signingKey(accountId),
-      },
+      access: docAccess(repos),
       verifyEntry: createEntryVerifier(createVerifier(nodeEd25519Backend())),
     });
   });

@@ -10,6 +10,7 @@ import {
   shot,
   signIn,
   signInWithRecoveryKey,
+  signUp,
   signUpToRecoveryKey,
   test,
 } from './fixtures';
@@ -232,4 +233,30 @@ test('someone who forgot the passphrase signs in with the recovery key and sets 
   await signIn(c, { ...user, passphrase: next });
   await expect(c.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await Promise.all([first.close(), second.close(), third.close()]);
+});
+
+test('on a phone, Settings keeps Sign out where it first appeared while its sections load', async ({ page }) => {
+  // A control that moves while the page loads takes a tap meant for it somewhere else (or a tap meant for
+  // something else onto it). Every frame records where Sign out is, from the moment it shows.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signUp(page, makeUser());
+  await page.addInitScript(() => {
+    const places: number[] = [];
+    Object.assign(window, { signOutPlaces: places });
+    const frame = () => {
+      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Sign out');
+      const top = button ? Math.round(button.getBoundingClientRect().top + window.scrollY) : null;
+      if (top !== null && places.at(-1) !== top) places.push(top);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  await page.goto('/settings/');
+  // Loaded: the privacy choices (from the device), the fingerprint, and the session list (from the server).
+  await expect(page.getByRole('radiogroup', { name: 'Who can contact me' }).getByRole('radio', { name: /^Everyone/ })).toBeChecked();
+  await expect(page.getByRole('definition').filter({ hasText: /^(\d{5} ){5}\d{5}\s*$/ })).toHaveCount(1);
+  await expect(page.getByRole('list', { name: 'Sessions' }).getByRole('listitem')).toHaveCount(1);
+  const places = await page.evaluate(() => (window as unknown as { signOutPlaces: number[] }).signOutPlaces);
+  expect(places.length).toBeGreaterThan(0);
+  expect(places, 'Sign out moved while Settings loaded').toHaveLength(1);
 });

@@ -107,6 +107,8 @@ test('a listed community is found in the directory; an invitation by handle is a
   await expect(seeker.page.getByRole('status').filter({ hasText: 'Declined the invitation' })).toBeVisible();
   await expect(seeker.page.getByRole('heading', { name: 'You are all caught up' })).toBeVisible();
   await navCommunities(seeker.page).click();
+  // On the Communities screen first: a count of none holds on any screen, and a reload reloads where the page is.
+  await expect(seeker.page.getByRole('heading', { level: 1, name: 'Communities' })).toBeVisible();
   await expect(myCommunities(seeker.page)).toHaveCount(0);
   await seeker.page.reload();
   await expect(seeker.page.getByRole('heading', { level: 1, name: 'Communities' })).toBeVisible();

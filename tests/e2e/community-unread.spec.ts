@@ -76,6 +76,7 @@ test('a reply by a member shows as unread on the owner’s thread row, channel, 
   await expect(ownerRow).not.toContainText('unread');
   await expect(channel(owner.page, 'General')).toHaveAccessibleName('General');
   await navCommunities(owner.page).click();
+  await expect(communityItems(owner.page).filter({ hasText: 'Seed swap' })).toHaveCount(1);
   await expect(communityItems(owner.page).filter({ hasText: 'Seed swap' })).not.toContainText('unread');
 
   await Promise.all([owner.context.close(), bee.context.close()]);

@@ -104,6 +104,7 @@ test('typing shows and goes, unread counts rise and clear, and the read marker f
 
   // Back on his list, nothing is unread; a new message counts again.
   await navConversations(b.page).click();
+  await expect(conversations(b.page).filter({ hasText: 'Ana Reads' })).toHaveCount(1);
   await expect(conversations(b.page).filter({ hasText: 'Ana Reads' })).not.toContainText('unread');
   await send(a.page, 'One more thing');
   await expect(conversations(b.page).filter({ hasText: 'Ana Reads' })).toContainText('1 unread');

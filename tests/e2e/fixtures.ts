@@ -143,34 +143,58 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * After a failed test: what each open page showed (its URL and accessibility tree) and what the server logged
- * meanwhile, other than successful requests. CI keeps only the printed output, not test-results/.
+ * After a failed test: what the server logged meanwhile (other than successful requests and socket closes), then
+ * for each open page its URL, whether a service worker controls it, its console errors and warnings, uncaught
+ * errors, requests that failed, and the accessibility tree of its main content. CI keeps only
+ * the tail of the printed output, not test-results/, so the report is kept short and the pages come last.
  */
-async function reportFailure(browser: Browser, serverLog: readonly string[]): Promise<void> {
-  const out: string[] = ['--- failure report: pages ---'];
+async function reportFailure(browser: Browser, title: string, serverLog: readonly string[]): Promise<void> {
+  const clip = (line: string) => (line.length > 160 ? `${line.slice(0, 157)}...` : line);
+  const out: string[] = [`--- failure report: ${title} ---`];
+  const quiet = /"msg":"(request|upgrade)".*"status":[123]\d\d|"msg":"socket closed"/;
+  const closes = serverLog.filter((line) => line.includes('"msg":"socket closed"')).length;
+  const said = serverLog.filter((line) => !quiet.test(line));
+  out.push(`server log: ${said.length} lines other than successful requests, and ${closes} socket closes; the last ones:`);
+  out.push(...said.slice(-15).map(clip));
   for (const [c, context] of browser.contexts().entries()) {
     for (const [p, page] of context.pages().entries()) {
       if (page.isClosed()) continue;
-      out.push(`context ${c} page ${p}: ${page.url()} (${page.viewportSize()?.width ?? 0}px wide)`);
+      const worker = await page
+        .evaluate(() => navigator.serviceWorker?.controller?.state ?? 'none')
+        .catch(() => 'unknown (page busy)');
+      out.push(`page ${c}.${p}: ${page.url()} (${page.viewportSize()?.width ?? 0}px wide, service worker: ${worker})`);
+      const consoleLines = (await page.consoleMessages().catch(() => []))
+        .filter((message) => message.type() === 'error' || message.type() === 'warning')
+        .map((message) => clip(`  console ${message.type()}: ${message.text()}`));
+      out.push(...consoleLines.slice(-8));
+      const errors = (await page.pageErrors().catch(() => [])).map((error) => clip(`  uncaught: ${error.name}: ${error.message}`));
+      out.push(...errors.slice(-5));
+      const requests: string[] = [];
+      for (const request of await page.requests().catch(() => [])) {
+        const failure = request.failure();
+        if (failure) requests.push(`  request failed: ${request.method()} ${new URL(request.url()).pathname} (${failure.errorText})`);
+      }
+      out.push(...requests.slice(-8).map(clip));
       const tree = await page
-        .locator('body')
+        .locator('main')
+        .first()
         .ariaSnapshot({ timeout: 5_000 })
         .catch((error: unknown) => `(no snapshot: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
-      out.push(tree.split('\n').slice(0, 300).join('\n'));
+      const lines = tree.split('\n');
+      out.push(...lines.slice(0, 40).map((line) => clip(`  ${line}`)));
+      if (lines.length > 40) out.push(`  ... ${lines.length - 40} more lines`);
     }
   }
-  out.push('--- failure report: server log during the test (successful requests left out) ---');
-  const quiet = /"msg":"(request|upgrade)".*"status":[123]\d\d/;
-  out.push(...serverLog.filter((line) => !quiet.test(line)).slice(-150));
   console.log(out.join('\n'));
 }
 
 export const test = base.extend<{ failureReport: void }, { server: RunningServer }>({
   failureReport: [
-    async ({ browser, server }, use, testInfo) => {
+    // It takes `context` so that the default page is still open when the report is written after a failure.
+    async ({ browser, server, context: _context }, use, testInfo) => {
       const mark = server.logMark();
       await use();
-      if (testInfo.status !== testInfo.expectedStatus) await reportFailure(browser, server.logSince(mark));
+      if (testInfo.status !== testInfo.expectedStatus) await reportFailure(browser, testInfo.title, server.logSince(mark));
     },
     { auto: true },
   ],

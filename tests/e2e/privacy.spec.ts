@@ -63,8 +63,10 @@ test('Nobody new keeps a stranger out; with Everyone the message arrives as a re
   await request.getByRole('button', { name: 'Accept' }).click();
   await expect(bob.page.getByRole('status').filter({ hasText: 'Accepted' })).toBeVisible();
   await navConversations(bob.page).click();
+  const fromAlice = bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: /Alice Consent/ });
+  await expect(fromAlice).toBeVisible();
   await expect(bob.page.getByRole('link', { name: /Message requests/ })).toHaveCount(0);
-  await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: /Alice Consent/ }).click();
+  await fromAlice.click();
   await send(bob.page, 'Yes please, thank you!');
   await expect(messages(alice.page).filter({ hasText: 'Yes please, thank you!' })).toHaveCount(1);
   await expect(alice.page.getByText(/Waiting for Bob Consent to accept/)).toHaveCount(0);

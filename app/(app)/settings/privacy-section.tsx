@@ -20,7 +20,9 @@ export function PrivacySection() {
   const { settings: saved, blocks } = usePrivacy(engine);
   // What the person just chose shows at once; it settles to the saved value (or back, if saving failed).
   const [draft, setDraft] = useState<UpdatePrivacyRequest | null>(null);
-  const settings = { ...saved, ...draft };
+  // Until the engine has read them nothing is checked: the section keeps its place (so nothing below it jumps when it
+  // loads) without showing a value that may not be the person's.
+  const settings = engine ? { ...saved, ...draft } : null;
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -33,15 +35,13 @@ export function PrivacySection() {
     if (engine && online) void engine.privacy.refresh();
   }, [engine, online]);
 
-  if (!engine) return null;
-  const privacy = engine.privacy;
-
   async function save(change: UpdatePrivacyRequest, done: string): Promise<void> {
+    if (!engine) return;
     setBusy(true);
     setError(null);
     setStatus(null);
     setDraft(change);
-    const result = await privacy.update(change);
+    const result = await engine.privacy.update(change);
     setDraft(null);
     setBusy(false);
     if (result.ok) setStatus(done);
@@ -49,8 +49,9 @@ export function PrivacySection() {
   }
 
   async function unblock(accountId: string, name: string): Promise<void> {
+    if (!engine) return;
     setError(null);
-    const result = await privacy.unblock(accountId);
+    const result = await engine.privacy.unblock(accountId);
     if (result.ok) setStatus(`Unblocked ${name}.`);
     else setError(errorText(result.code));
   }
@@ -58,7 +59,7 @@ export function PrivacySection() {
   return (
     <section className="card wide" id="privacy" aria-labelledby="privacy-title">
       <h2 id="privacy-title">Privacy</h2>
-      <fieldset className="radio-group" role="radiogroup" aria-labelledby={contactName} disabled={busy}>
+      <fieldset className="radio-group" role="radiogroup" aria-labelledby={contactName} disabled={busy || !settings}>
         <legend id={contactName}>Who can contact me</legend>
         {CONTACT.map((option) => (
           <label key={option.value} className="radio-option">
@@ -66,7 +67,7 @@ export function PrivacySection() {
               type="radio"
               name="contact"
               value={option.value}
-              checked={settings.contact === option.value}
+              checked={settings?.contact === option.value}
               onChange={() => void save({ contact: option.value }, `Who can contact you: ${option.label}.`)}
             />
             <span>
@@ -81,8 +82,8 @@ export function PrivacySection() {
           <input
             type="checkbox"
             role="switch"
-            checked={settings.readReceipts}
-            disabled={busy}
+            checked={settings?.readReceipts ?? false}
+            disabled={busy || !settings}
             aria-describedby={receiptsHint}
             onChange={(event) =>
               void save({ readReceipts: event.target.checked }, event.target.checked ? 'Read receipts are on.' : 'Read receipts are off.')
@@ -99,8 +100,8 @@ export function PrivacySection() {
           <input
             type="checkbox"
             role="switch"
-            checked={settings.typing}
-            disabled={busy}
+            checked={settings?.typing ?? false}
+            disabled={busy || !settings}
             aria-describedby={typingHint}
             onChange={(event) => void save({ typing: event.target.checked }, event.target.checked ? 'Typing is shown.' : 'Typing is hidden.')}
           />
@@ -111,7 +112,10 @@ export function PrivacySection() {
         </p>
       </div>
       <h3 id="blocked-title">Blocked people</h3>
-      {blocks.length === 0 ? (
+      {!settings ? (
+        // About as long as the text it gives way to, so that the sections below stay where they are.
+        <p className="muted">Loading your block list… Block someone from a message request or a conversation’s Options.</p>
+      ) : blocks.length === 0 ? (
         <p className="muted">You have not blocked anyone. Block someone from a message request or a conversation’s Options.</p>
       ) : (
         <ul className="block-list" aria-labelledby="blocked-title">

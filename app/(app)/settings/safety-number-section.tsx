@@ -41,7 +41,15 @@ export function SafetyNumberSection() {
               ))}
             </span>
           ) : (
-            <span className="muted">Computing…</span>
+            // The same grid of six groups, so that nothing below moves when the digits arrive.
+            <span className="digits muted">
+              <span className="visually-hidden">Computing…</span>
+              {Array.from({ length: 6 }, (_, index) => (
+                <span key={index} aria-hidden="true">
+                  ·····
+                </span>
+              ))}
+            </span>
           )}
         </dd>
       </dl>

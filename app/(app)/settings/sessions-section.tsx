@@ -72,7 +72,28 @@ export function SessionsSection() {
   return (
     <section className="card wide" aria-labelledby="sessions-title">
       <h2 id="sessions-title">Devices and sessions</h2>
-      <p className="muted">Every browser or device signed in to your account. Revoke any you do not recognise.</p>
+      <p className="muted">Every browser or device signed in to your account is listed below. Revoke any you do not recognise.</p>
+      {/* The actions come before the list, which loads from the server: it grows below them, never moving them. */}
+      <ErrorAlert message={error} />
+      <StatusNotice busy={busy === 'sign-out' || busy === 'everywhere'}>{status}</StatusNotice>
+      <div className="actions">
+        <button type="button" className="button secondary" aria-disabled={busy !== null} onClick={() => busy === null && void signOut()}>
+          Sign out
+        </button>
+        <button
+          type="button"
+          className="button danger"
+          aria-disabled={busy !== null}
+          aria-describedby="everywhere-hint"
+          onClick={() => busy === null && void signOutEverywhere()}
+        >
+          Sign out everywhere
+        </button>
+      </div>
+      <p id="everywhere-hint" className="hint">
+        Signing out removes this device’s keys and local data. “Sign out everywhere” also ends every other
+        session of your account at once.
+      </p>
       {sessions === null ? (
         error ? null : (
           <p className="muted">{online ? 'Loading sessions…' : 'Your sessions cannot be listed while offline.'}</p>
@@ -105,26 +126,6 @@ export function SessionsSection() {
           ))}
         </ul>
       )}
-      <ErrorAlert message={error} />
-      <StatusNotice busy={busy === 'sign-out' || busy === 'everywhere'}>{status}</StatusNotice>
-      <div className="actions">
-        <button type="button" className="button secondary" aria-disabled={busy !== null} onClick={() => busy === null && void signOut()}>
-          Sign out
-        </button>
-        <button
-          type="button"
-          className="button danger"
-          aria-disabled={busy !== null}
-          aria-describedby="everywhere-hint"
-          onClick={() => busy === null && void signOutEverywhere()}
-        >
-          Sign out everywhere
-        </button>
-      </div>
-      <p id="everywhere-hint" className="hint">
-        Signing out removes this device’s keys and local data. “Sign out everywhere” also ends every other
-        session of your account at once.
-      </p>
     </section>
   );
 }

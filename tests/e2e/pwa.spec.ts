@@ -56,6 +56,17 @@ test('after one visit the app opens offline, signed in, and says Offline', async
   await page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await expect(page.getByText('Signing out everywhere needs a connection.')).toBeVisible();
 
+  // The service worker keeps only the app's public files: no API answer (sessions, keys, lists) is in its caches,
+  // and offline an API request fails rather than being answered from one.
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    return urls;
+  });
+  expect(cached.length).toBeGreaterThan(20);
+  expect(cached.filter((path) => path.startsWith('/api') || path.startsWith('/sync'))).toEqual([]);
+  expect(await page.evaluate(() => fetch('/api/sessions').then((r) => `answered ${r.status}`, () => 'failed'))).toBe('failed');
+
   // Back online the status goes away by itself.
   await context.setOffline(false);
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0);

@@ -25,7 +25,12 @@ export type ConnectionState = 'connecting' | 'connected' | 'synced' | 'offline' 
  * request cap (4429 too) does not, until the others accept (sync-manager `retry`).
  */
 const PERMANENT = (code: number, reason: string | null) =>
-  code >= 4400 && code < 4500 && code !== 4401 && (code !== 4429 || reason === 'request.cap_reached');
+  code >= 4400 &&
+  code < 4500 &&
+  code !== 4401 &&
+  (code !== 4429 || reason === 'request.cap_reached') &&
+  // A write that reached the server before what it builds on: a new socket's first exchange sends both.
+  reason !== 'update.missing_dependencies';
 
 export class DocConnection {
   readonly provider: WebsocketProvider;
@@ -36,6 +41,9 @@ export class DocConnection {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
+  /** This socket has answered the server's sync step 1: from now on a local write goes out on its own. */
+  #answered = false;
+  #sendUpdate: ((update: Uint8Array, origin: unknown) => void) | null = null;
   #listeners = new Set<(state: ConnectionState) => void>();
 
   constructor(
@@ -58,13 +66,18 @@ export class DocConnection {
       shouldReconnect: () => false,
     });
     this.#sendOwnAwarenessOnly();
+    this.#sendWritesOnceAnswered();
     const handlers = this.provider.messageHandlers;
     const sync = handlers[MESSAGE_SYNC]!;
     handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
       // The server's sync step 1 is its stored state vector: own entries inside it are not pending.
       const peek = decoding.clone(decoder);
-      if (decoding.readVarUint(peek) === SYNC_STEP1) replica.markStored(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+      const step1 = decoding.readVarUint(peek) === SYNC_STEP1;
+      if (step1) replica.markStored(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
       sync(encoder, decoder, provider, emitSynced, type);
+      // The answer (sync step 2: all the server lacks, written above) is sent as soon as this returns, before any
+      // later write can run.
+      if (step1) this.#answered = true;
     };
     handlers[MESSAGE_STORED] = (_encoder, decoder) => {
       replica.markStored(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
@@ -102,6 +115,23 @@ export class DocConnection {
     });
   }
 
+  /**
+   * The stock provider sends each local write the moment its socket is open. Until this socket has answered the
+   * server's sync step 1, a write sent alone can build on content the server does not have yet (a conversation's
+   * first entries, written before any socket), which the server refuses. Those writes wait instead: the answer,
+   * computed from the whole document, carries them.
+   */
+  #sendWritesOnceAnswered(): void {
+    const provider = this.provider as unknown as { _updateHandler: (update: Uint8Array, origin: unknown) => void };
+    const send = provider._updateHandler;
+    if (typeof send !== 'function') throw new Error('y-websocket no longer exposes _updateHandler: revisit doc-connection.ts');
+    this.replica.outer.off('update', send);
+    this.#sendUpdate = (update, origin) => {
+      if (this.#answered) send(update, origin);
+    };
+    this.replica.outer.on('update', this.#sendUpdate);
+  }
+
   start(): void {
     this.#stopped = false;
     void this.#connect();
@@ -111,6 +141,7 @@ export class DocConnection {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#sendUpdate) this.replica.outer.off('update', this.#sendUpdate);
     this.provider.destroy();
     this.awareness.destroy();
     this.#setState('stopped');
@@ -142,6 +173,7 @@ export class DocConnection {
     if (this.#stopped) return;
     this.#setState('connecting');
     this.refusal = null;
+    this.#answered = false;
     const ticket = await this.transport.getTicket().catch(() => null);
     if (this.#stopped) return;
     if (ticket === null) {
@@ -154,6 +186,7 @@ export class DocConnection {
   }
 
   #closed(event: CloseEvent | null): void {
+    this.#answered = false;
     if (this.#stopped || event === null) return;
     this.provider.disconnect();
     if (event.code === 4401) {

@@ -29,13 +29,37 @@ export interface Device {
    * back (returns a promise) to deliver it late, as a slow network would.
    */
   answered?: (method: string, path: string) => Promise<void> | undefined;
+  /**
+   * While set, what the server sends on this device's sockets waits for this promise and then arrives in order, as
+   * over a slow network; the sockets' opening and what the device sends are not held.
+   */
+  incoming?: Promise<void>;
+  /** The document rooms whose sockets opened, in order (the events stream's room included). */
+  opened?: string[];
 }
 
-/** A `ws` WebSocket that sends the server's own origin, as a page served by it would. */
-function socketClass(origin: string): typeof globalThis.WebSocket {
+/** A `ws` WebSocket that sends the server's own origin, as a page served by it would (and `Device.incoming`). */
+function socketClass(origin: string, device: Pick<Device, 'incoming' | 'opened'>): typeof globalThis.WebSocket {
   return class extends WebSocket {
+    #queue: Promise<void> = Promise.resolve();
+    #queued = 0;
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { origin });
+      const room = decodeURIComponent(new URL(String(url)).pathname.split('/').pop() ?? '');
+      this.once('open', () => device.opened?.push(room));
+    }
+
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'message' || (device.incoming === undefined && this.#queued === 0)) return super.emit(event, ...args);
+      const hold = device.incoming;
+      this.#queued++;
+      this.#queue = this.#queue
+        .then(() => hold)
+        .then(() => {
+          this.#queued--;
+          super.emit(event, ...args);
+        });
+      return true;
     }
   } as unknown as typeof globalThis.WebSocket;
 }
@@ -81,7 +105,7 @@ export async function startDevice(
     now: () => Date.now(),
     indexedDB: globalThis.indexedDB,
     subtle: globalThis.crypto.subtle,
-    socket: { syncUrl: `${server.wsUrl}/sync`, WebSocket: socketClass(server.origin) },
+    socket: { syncUrl: `${server.wsUrl}/sync`, WebSocket: socketClass(server.origin, device) },
     onSignedOut: () => {},
     dbName,
     ...(options.compactAt ? { compactAt: options.compactAt } : {}),

@@ -68,13 +68,18 @@ export function ThreadScreen() {
         </Link>
         <div className="chat-heading">
           <h1 id="chat-title">{entry?.title ?? 'Thread'}</h1>
-          {entry ? (
-            <p className="thread-meta small">
-              <span className={`kind-badge ${entry.kind}`}>{KIND_LABEL[entry.kind]}</span>
-              <span className={`status-badge ${entry.status}`}>{STATUS_LABEL[entry.status]}</span>
-              {state ? <span className="muted">in {state.name}</span> : null}
-            </p>
-          ) : null}
+          {/* The line is there before the thread is, so the header keeps its height (and the back link its place). */}
+          <p className="thread-meta small">
+            {entry ? (
+              <>
+                <span className={`kind-badge ${entry.kind}`}>{KIND_LABEL[entry.kind]}</span>
+                <span className={`status-badge ${entry.status}`}>{STATUS_LABEL[entry.status]}</span>
+                {state ? <span className="muted">in {state.name}</span> : null}
+              </>
+            ) : (
+              <span className="muted">Opening…</span>
+            )}
+          </p>
         </div>
         {mayResolve && listed ? (
           entry.status === 'open' ? (

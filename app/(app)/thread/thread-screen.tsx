@@ -76,7 +76,7 @@ export function ThreadScreen() {
                 <span className={`status-badge ${entry.status}`}>{STATUS_LABEL[entry.status]}</span>
                 {state ? <span className="muted">in {state.name}</span> : null}
               </>
-            ) : (
+            ) : loaded || failed ? null : (
               <span className="muted">Opening…</span>
             )}
           </p>

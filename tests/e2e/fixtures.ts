@@ -143,18 +143,20 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * After a failed test: what the server logged meanwhile (other than successful requests and socket closes), then
- * for each open page its URL, whether a service worker controls it, its console errors and warnings, uncaught
- * errors, requests that failed, and the accessibility tree of its main content. CI keeps only
- * the tail of the printed output, not test-results/, so the report is kept short and the pages come last.
+ * After a failed test: what the server logged meanwhile (other than successful requests and ordinary socket
+ * closes), then for each open page its URL, whether a service worker controls it, its console errors and warnings,
+ * uncaught errors, requests that failed, and the accessibility tree of its main content. CI keeps only the tail of
+ * the printed output, not test-results/, so the report is kept short and the pages come last.
  */
 async function reportFailure(browser: Browser, title: string, serverLog: readonly string[]): Promise<void> {
   const clip = (line: string) => (line.length > 160 ? `${line.slice(0, 157)}...` : line);
   const out: string[] = [`--- failure report: ${title} ---`];
-  const quiet = /"msg":"(request|upgrade)".*"status":[123]\d\d|"msg":"socket closed"/;
-  const closes = serverLog.filter((line) => line.includes('"msg":"socket closed"')).length;
+  // Sockets closed by a page leaving or by the client (1000, 1001, 1005) are many and say little; the server's own
+  // closes (a refusal, a rate limit) are kept.
+  const quiet = /"msg":"(request|upgrade)".*"status":[123]\d\d|"msg":"socket closed".*"code":100[015],/;
+  const closes = serverLog.filter((line) => /"msg":"socket closed".*"code":100[015],/.test(line)).length;
   const said = serverLog.filter((line) => !quiet.test(line));
-  out.push(`server log: ${said.length} lines other than successful requests, and ${closes} socket closes; the last ones:`);
+  out.push(`server log: ${said.length} lines other than successful requests and ${closes} ordinary socket closes; the last ones:`);
   out.push(...said.slice(-15).map(clip));
   for (const [c, context] of browser.contexts().entries()) {
     for (const [p, page] of context.pages().entries()) {

@@ -25,20 +25,37 @@ function holdNextList(d: Device, path: string): { answered: Promise<void>; deliv
   return { answered: seen, deliver };
 }
 
+/**
+ * Starts `refresh`, runs `change` once the server has answered it (the answer held back), then lets the answer
+ * arrive; resolves with what `change` returned once the refresh has applied it.
+ */
+async function changeDuringRefresh<T>(
+  d: Device,
+  path: string,
+  refresh: () => Promise<{ ok: boolean }>,
+  change: () => Promise<T>,
+): Promise<T> {
+  const held = holdNextList(d, path);
+  const refreshing = refresh();
+  await held.answered;
+  const changed = await change();
+  held.deliver();
+  expect((await refreshing).ok).toBe(true);
+  return changed;
+}
+
 describe('a list refresh answered after a local change', () => {
   it('keeps a conversation started meanwhile, with what was written in it, and it goes on receiving', async () => {
     scene.serve(await startServer());
     const alice = await scene.device('alice');
     const bob = await scene.device('bob');
 
-    const held = holdNextList(alice, '/api/conversations');
-    const refreshing = alice.engine.conversations.refresh();
-    await held.answered;
-    const docId = unwrap(await alice.engine.conversations.start([bob.account.handle]));
-    const a = await scene.open(alice, docId);
-    unwrap(await a.send('started while the list was on its way'));
-    held.deliver();
-    expect((await refreshing).ok).toBe(true);
+    const { docId, a } = await changeDuringRefresh(alice, '/api/conversations', () => alice.engine.conversations.refresh(), async () => {
+      const started = unwrap(await alice.engine.conversations.start([bob.account.handle]));
+      const open = await scene.open(alice, started);
+      unwrap(await open.send('started while the list was on its way'));
+      return { docId: started, a: open };
+    });
 
     expect(alice.engine.conversations.ids()).toContain(docId);
     expect((await a.messages()).map((m) => m.body)).toEqual(['started while the list was on its way']);
@@ -58,12 +75,9 @@ describe('a list refresh answered after a local change', () => {
     scene.serve(await startServer());
     const owner = await scene.device('owner');
 
-    const held = holdNextList(owner, '/api/communities');
-    const refreshing = owner.engine.communities.refresh();
-    await held.answered;
-    const communityId = unwrap(await owner.engine.communities.create({ name: 'Tool library' }));
-    held.deliver();
-    expect((await refreshing).ok).toBe(true);
+    const communityId = await changeDuringRefresh(owner, '/api/communities', () => owner.engine.communities.refresh(), async () =>
+      unwrap(await owner.engine.communities.create({ name: 'Tool library' })),
+    );
 
     expect(owner.engine.communities.ids()).toContain(communityId);
     const state = unwrap(await owner.engine.communities.state(communityId));
@@ -75,13 +89,10 @@ describe('a list refresh answered after a local change', () => {
     const alice = await scene.device('alice');
     const bob = await scene.device('bob');
 
-    const held = holdNextList(alice, '/api/privacy');
-    const refreshing = alice.engine.privacy.refresh();
-    await held.answered;
-    unwrap(await alice.engine.privacy.update({ readReceipts: false }));
-    unwrap(await alice.engine.privacy.block(bob.account.id));
-    held.deliver();
-    expect((await refreshing).ok).toBe(true);
+    await changeDuringRefresh(alice, '/api/privacy', () => alice.engine.privacy.refresh(), async () => {
+      unwrap(await alice.engine.privacy.update({ readReceipts: false }));
+      unwrap(await alice.engine.privacy.block(bob.account.id));
+    });
 
     expect(alice.engine.privacy.settings().readReceipts).toBe(false);
     expect(alice.engine.privacy.isBlocked(bob.account.id)).toBe(true);

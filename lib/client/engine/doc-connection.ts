@@ -43,7 +43,8 @@ export class DocConnection {
   #stopped = false;
   /** This socket has answered the server's sync step 1: from now on a local write goes out on its own. */
   #answered = false;
-  #sendUpdate: ((update: Uint8Array, origin: unknown) => void) | null = null;
+  /** The document's update listener that sends local writes (in place of the provider's own). */
+  readonly #sendUpdate: (update: Uint8Array, origin: unknown) => void;
   #listeners = new Set<(state: ConnectionState) => void>();
 
   constructor(
@@ -66,7 +67,7 @@ export class DocConnection {
       shouldReconnect: () => false,
     });
     this.#sendOwnAwarenessOnly();
-    this.#sendWritesOnceAnswered();
+    this.#sendUpdate = this.#sendWritesOnceAnswered();
     const handlers = this.provider.messageHandlers;
     const sync = handlers[MESSAGE_SYNC]!;
     handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
@@ -121,15 +122,16 @@ export class DocConnection {
    * first entries, written before any socket), which the server refuses. Those writes wait instead: the answer,
    * computed from the whole document, carries them.
    */
-  #sendWritesOnceAnswered(): void {
+  #sendWritesOnceAnswered(): (update: Uint8Array, origin: unknown) => void {
     const provider = this.provider as unknown as { _updateHandler: (update: Uint8Array, origin: unknown) => void };
     const send = provider._updateHandler;
     if (typeof send !== 'function') throw new Error('y-websocket no longer exposes _updateHandler: revisit doc-connection.ts');
     this.replica.outer.off('update', send);
-    this.#sendUpdate = (update, origin) => {
+    const sendWhenAnswered = (update: Uint8Array, origin: unknown) => {
       if (this.#answered) send(update, origin);
     };
-    this.replica.outer.on('update', this.#sendUpdate);
+    this.replica.outer.on('update', sendWhenAnswered);
+    return sendWhenAnswered;
   }
 
   start(): void {
@@ -141,7 +143,7 @@ export class DocConnection {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#sendUpdate) this.replica.outer.off('update', this.#sendUpdate);
+    this.replica.outer.off('update', this.#sendUpdate);
     this.provider.destroy();
     this.awareness.destroy();
     this.#setState('stopped');

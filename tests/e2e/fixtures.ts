@@ -149,13 +149,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * the printed output, not test-results/, so the report is kept short and the pages come last.
  */
 async function reportFailure(browser: Browser, title: string, serverLog: readonly string[]): Promise<void> {
-  const clip = (line: string) => (line.length > 160 ? `${line.slice(0, 157)}...` : line);
+  // A socket URL in a console line carries its single-use ticket: it is not printed.
+  const clip = (line: string) => {
+    const safe = line.replace(/ticket=[^&\s'"]+/g, 'ticket=…');
+    return safe.length > 160 ? `${safe.slice(0, 157)}...` : safe;
+  };
   const out: string[] = [`--- failure report: ${title} ---`];
   // Sockets closed by a page leaving or by the client (1000, 1001, 1005) are many and say little; the server's own
   // closes (a refusal, a rate limit) are kept.
-  const quiet = /"msg":"(request|upgrade)".*"status":[123]\d\d|"msg":"socket closed".*"code":100[015],/;
-  const closes = serverLog.filter((line) => /"msg":"socket closed".*"code":100[015],/.test(line)).length;
-  const said = serverLog.filter((line) => !quiet.test(line));
+  const ordinaryClose = /"msg":"socket closed".*"code":100[015],/;
+  const succeeded = /"msg":"(request|upgrade)".*"status":[123]\d\d/;
+  const closes = serverLog.filter((line) => ordinaryClose.test(line)).length;
+  const said = serverLog.filter((line) => !ordinaryClose.test(line) && !succeeded.test(line));
   out.push(`server log: ${said.length} lines other than successful requests and ${closes} ordinary socket closes; the last ones:`);
   out.push(...said.slice(-15).map(clip));
   for (const [c, context] of browser.contexts().entries()) {
